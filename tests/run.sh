@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install everything and run every test: unit tests, widget tests, nbval on every notebook, and the
+# real-browser tests (JupyterLab and Voila in Debian's Chromium). Usage: bash tests/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ needed"'
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 2>&1 \
+  | grep -v "is ignored: it is neither a file nor a directory" || true
+.venv/bin/python -c 'import bn_core, nbval, playwright, voila'  # the install worked
+
+# The browser tests drive Debian's Chromium (never `playwright install`: no browser downloads).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing chromium with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "warning: /usr/bin/chromium is missing and cannot be installed here; browser tests skip"
+  fi
+fi
+
+# The kernels the notebooks run in must be this venv's Python, whatever else is installed.
+export JUPYTER_PATH="$PWD/.venv/share/jupyter"
+export PYTHONHASHSEED=0 MPLBACKEND=Agg
+
+.venv/bin/ruff check .
+.venv/bin/python tools/nbclean.py --check notebooks/*.ipynb
+.venv/bin/python -m pytest -q tests notebooks --nbval-lax "$@"
