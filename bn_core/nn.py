@@ -1,0 +1,201 @@
+"""Layers for a small MLP, in the style of BatchNorm1d: forward(x) caches, backward(dout) -> dx.
+
+Shapes: x: (N, D_in) a batch of N examples; out: (N, D_out); K classes for the loss.
+    Linear      out = x @ W + b            W: (D_in, D_out), b: (D_out,)
+    ReLU        out = max(x, 0)
+    Tanh        out = tanh(x)
+    Sigmoid     out = 1 / (1 + exp(-x))    computed as (1 + tanh(x / 2)) / 2: never overflows
+    softmax_cross_entropy(logits: (N, K), y: (N,)) -> mean loss and dlogits: (N, K)
+    Sequential  chains layers; mlp() builds one with BatchNorm1d before or after each activation.
+
+Every layer has `param_names`: an optimizer updates getattr(layer, name) in place with the gradient
+getattr(layer, "d" + name), exactly as for BatchNorm1d's ("gamma", "beta").
+"""
+
+import numpy as np
+
+from bn_core.layers import BatchNorm1d
+
+ACTIVATION_GAIN = {"relu": np.sqrt(2.0), "tanh": 5.0 / 3.0, "sigmoid": 1.0}
+
+
+def _check_x(x, name, features):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != features:
+        raise ValueError(f"{name}: got shape {x.shape}; expected (N, {features})")
+    return x
+
+
+class Linear:
+    """out = x @ W + b. W: (D_in, D_out) ~ N(0, (gain^2) / D_in); b: (D_out,) starts at 0."""
+
+    param_names = ("W", "b")
+
+    def __init__(self, in_features, out_features, rng, bias=True, gain=1.0):
+        if not isinstance(rng, np.random.Generator):
+            raise ValueError(f"rng: got {type(rng).__name__}; expected np.random.default_rng(seed)")
+        if min(in_features, out_features) < 1:
+            raise ValueError(f"Linear: got sizes ({in_features}, {out_features}); expected >= 1")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.W = rng.standard_normal((in_features, out_features)) * (gain / np.sqrt(in_features))
+        self.b = np.zeros(out_features)
+        self.param_names = ("W", "b") if bias else ("W",)
+        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
+        self._x = None
+
+    def forward(self, x):
+        """x: (N, D_in) -> out: (N, D_out)."""
+        self._x = _check_x(x, "x", self.in_features)
+        return self._x @ self.W + self.b
+
+    __call__ = forward
+
+    def backward(self, dout):
+        """dout: (N, D_out). Sets dW = x^T dout, db = sum_i dout. Returns dx = dout W^T."""
+        if self._x is None:
+            raise ValueError("backward: call forward(x) first")
+        dout = _check_x(dout, "dout", self.out_features)
+        self.dW = self._x.T @ dout  # (D_in, N) @ (N, D_out) -> (D_in, D_out)
+        self.db = dout.sum(axis=0)  # (N, D_out) -> (D_out,)
+        return dout @ self.W.T
+
+    def __repr__(self):
+        return f"Linear({self.in_features}, {self.out_features})"
+
+
+class Activation:
+    """Elementwise f(x); subclasses give f and f' written in terms of the output."""
+
+    param_names = ()
+
+    def forward(self, x):
+        self._out = self.f(np.asarray(x, dtype=np.float64))
+        return self._out
+
+    __call__ = forward
+
+    def backward(self, dout):
+        """dout: like x. dx = dout * f'(x)."""
+        return np.asarray(dout) * self.df(self._out)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class ReLU(Activation):
+    f = staticmethod(lambda x: np.maximum(x, 0.0))
+    df = staticmethod(lambda out: (out > 0).astype(np.float64))
+
+
+class Tanh(Activation):
+    f = staticmethod(np.tanh)
+    df = staticmethod(lambda out: 1.0 - out**2)  # tanh' = 1 - tanh^2
+
+
+class Sigmoid(Activation):
+    f = staticmethod(lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)))  # = 1 / (1 + exp(-x))
+    df = staticmethod(lambda out: out * (1.0 - out))  # sigmoid' = s (1 - s)
+
+
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+
+
+def softmax_cross_entropy(logits, y):
+    """Mean cross-entropy of softmax(logits) against integer labels.
+
+    logits: (N, K); y: (N,) ints in [0, K). Returns loss (float) and dlogits: (N, K).
+        log p_ik = z_ik - logsumexp_k(z_i)      (max subtracted first: no overflow)
+        loss = -(1/N) sum_i log p_i,y_i          dlogits = (softmax(z) - onehot(y)) / N
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(y)
+    if logits.ndim != 2 or y.shape != (logits.shape[0],):
+        raise ValueError(f"logits {logits.shape}, y {y.shape}: expected (N, K) and (N,)")
+    n, k = logits.shape
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= k:
+        raise ValueError(f"y: expected integer labels in [0, {k}); got {y.dtype}, {y.min()}..")
+    z = logits - logits.max(axis=1, keepdims=True)  # (N, K), each row's max is 0
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))  # (N, K)
+    loss = -log_p[np.arange(n), y].mean()
+    dlogits = np.exp(log_p)
+    dlogits[np.arange(n), y] -= 1.0
+    return float(loss), dlogits / n
+
+
+class Sequential:
+    """layers applied in order. After forward, `inputs[i]` is the input layer i saw: (N, D_i)."""
+
+    def __init__(self, *layers):
+        self.layers = list(layers)
+        self.inputs = []
+
+    def forward(self, x):
+        self.inputs = []
+        for layer in self.layers:
+            self.inputs.append(x)
+            x = layer.forward(x)
+        return x
+
+    __call__ = forward
+
+    def backward(self, dout):
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def train(self, mode=True):
+        for layer in self.layers:
+            if hasattr(layer, "train"):
+                layer.train(mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def parameters(self):
+        """(layer, name) for every learnable array: getattr(layer, name), grad "d" + name."""
+        for layer in self.layers:
+            for name in layer.param_names:
+                yield layer, name
+
+    def index_of(self, kind, k=-1):
+        """Index in .layers of the k-th layer that is an instance of `kind` (k=-1: the last)."""
+        found = [i for i, layer in enumerate(self.layers) if isinstance(layer, kind)]
+        if not found:
+            raise ValueError(f"index_of: no {kind} layer in this model")
+        return found[k]
+
+    def __repr__(self):
+        return "Sequential(\n  " + ",\n  ".join(map(repr, self.layers)) + "\n)"
+
+
+def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None):
+    """An MLP: Linear -> [BN] -> activation -> [BN] for each hidden layer, then a last Linear.
+
+    sizes: [D_in, H_1, ..., D_out]; bn: None, "before" (Linear -> BN -> f, as Ioffe & Szegedy) or
+    "after" (Linear -> f -> BN); norm_layer(num_features) builds the norm layer (default
+    BatchNorm1d). Weights are drawn from rng in the same order whatever bn is, so the same seed
+    gives the same initial weights with and without BN. gain: default per activation (He for relu).
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation: got {activation!r}; expected one of {list(ACTIVATIONS)}")
+    if bn not in (None, "before", "after"):
+        raise ValueError(f"bn: got {bn!r}; expected None, 'before' or 'after'")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: got {sizes}; expected at least [D_in, D_out]")
+    if rng is None:
+        raise ValueError("rng: expected np.random.default_rng(seed) (no global RNG here)")
+    gain = ACTIVATION_GAIN[activation] if gain is None else gain
+    norm_layer = BatchNorm1d if norm_layer is None else norm_layer
+    layers = []
+    for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        last = i == len(sizes) - 2
+        layers.append(Linear(d_in, d_out, rng, gain=1.0 if last else gain))
+        if last:
+            break
+        if bn == "before":
+            layers.append(norm_layer(d_out))
+        layers.append(ACTIVATIONS[activation]())
+        if bn == "after":
+            layers.append(norm_layer(d_out))
+    return Sequential(*layers)

@@ -1,0 +1,140 @@
+"""A training loop that records what the notebooks ask for, step by step.
+
+    history = train(model, data, steps=1000, batch_size=60, lr=0.5, rng=rng,
+                    record={"pct": Percentiles(layer=model.index_of(Sigmoid), unit=0)})
+
+Each step: a minibatch forward, softmax cross-entropy, backward, one SGD update. Recorders see the
+network on a fixed PROBE set (the first `probe` training examples) before training and after every
+update: the probe runs in training mode (BN normalizes with the probe's own batch statistics) and
+leaves the running statistics untouched. A recorder is called as recorder(step, model) and reads
+model.inputs[i], the (P, D_i) input of layer i on the probe (P probe examples).
+
+Shapes: T steps; history["loss"]: (T,), the loss of update t's batch; recorders return arrays with
+one row per record, (T + 1, ...) unless the run diverged (loss not finite) and stopped early.
+"""
+
+import time
+
+import numpy as np
+
+from bn_core.data import minibatches
+from bn_core.nn import softmax_cross_entropy
+from bn_core.optim import SGD
+
+
+class Recorder:
+    """Collects one row per call; result() stacks them into arrays, plus "step": (R,)."""
+
+    def __init__(self, layer, every=1):
+        self.layer, self.every = layer, every
+        self.rows = {"step": []}
+
+    def __call__(self, step, model):
+        if step % self.every:
+            return
+        self.rows["step"].append(step)
+        for key, value in self.collect(model).items():
+            self.rows.setdefault(key, []).append(value)
+
+    def result(self):
+        return {key: np.asarray(rows) for key, rows in self.rows.items()}
+
+
+class LayerStats(Recorder):
+    """Per-feature mean and std over the probe of layer `layer`'s input: "mean", "std": (R, D)."""
+
+    def collect(self, model):
+        x = model.inputs[self.layer]  # (P, D)
+        return {"mean": x.mean(axis=0), "std": x.std(axis=0)}  # (P, D) -> (D,)
+
+
+class Percentiles(Recorder):
+    """The 15th, 50th, 85th percentiles of one unit's input over the probe: "pct": (R, 3)."""
+
+    def __init__(self, layer, unit, q=(15, 50, 85), every=1):
+        super().__init__(layer, every)
+        self.unit, self.q = unit, q
+
+    def collect(self, model):
+        return {"pct": np.percentile(model.inputs[self.layer][:, self.unit], self.q)}
+
+
+class Params(Recorder):
+    """Copies of a layer's parameters (default gamma, beta): one (R, D) array per name."""
+
+    def __init__(self, layer, names=("gamma", "beta"), every=1):
+        super().__init__(layer, every)
+        self.names = names
+
+    def collect(self, model):
+        return {name: getattr(model.layers[self.layer], name).copy() for name in self.names}
+
+
+class Snapshots(Recorder):
+    """Input and output of layer `layer` on the probe every `every` steps: "x", "out": (R, P, D)."""
+
+    def collect(self, model):
+        return {"x": model.inputs[self.layer].astype(np.float32),
+                "out": model.inputs[self.layer + 1].astype(np.float32)}
+
+
+def probe_forward(model, x):
+    """Forward x in training mode without touching any running statistics; sets model.inputs."""
+    norms = [layer for layer in model.layers if hasattr(layer, "running_mean")]
+    saved = [(layer.running_mean.copy(), layer.running_var.copy()) for layer in norms]
+    out = model.train().forward(x)
+    for layer, (mean, var) in zip(norms, saved, strict=True):
+        layer.running_mean[...], layer.running_var[...] = mean, var
+    return out
+
+
+def accuracy(model, x, y):
+    """Fraction of x (N, D) classified as y (N,), in eval mode (BN uses running statistics)."""
+    logits = model.eval().forward(x)
+    model.train()
+    return float((logits.argmax(axis=1) == y).mean())
+
+
+def train(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50, record=None,
+          probe=200):
+    """Train model with SGD on data = (x_train, y_train, x_test, y_test).
+
+    Returns a dict: "loss": (T,) (NaN after a divergence), "eval_step": (E,) and "test_acc": (E,)
+    every eval_every updates (step 0 included), "diverged": bool, "seconds": float, and for each
+    name in `record` that recorder's result(): a dict of arrays with a "step" entry.
+    """
+    x_train, y_train, x_test, y_test = data
+    record = record or {}
+    x_probe = x_train[:probe]
+    opt = SGD(model, lr, momentum)
+    loss = np.full(steps, np.nan)
+    eval_step, test_acc = [], []
+    batches = minibatches(x_train, y_train, batch_size, rng)
+    start, diverged = time.perf_counter(), False
+
+    def observe(step):
+        if record:
+            probe_forward(model, x_probe)
+            for recorder in record.values():
+                recorder(step, model)
+        if step % eval_every == 0 or step == steps:
+            eval_step.append(step)
+            test_acc.append(accuracy(model, x_test, y_test))
+
+    # a diverging run overflows on its way to inf; that is detected below, not warned about
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        model.train()
+        observe(0)
+        for t in range(steps):
+            xb, yb = next(batches)
+            loss[t], dlogits = softmax_cross_entropy(model.forward(xb), yb)
+            if not np.isfinite(loss[t]) or loss[t] > 1e3:
+                loss[t], diverged = np.nan, True
+                break
+            model.backward(dlogits)
+            opt.step()
+            observe(t + 1)
+    history = {"loss": loss, "eval_step": np.asarray(eval_step), "test_acc": np.asarray(test_acc),
+               "diverged": diverged, "seconds": time.perf_counter() - start}
+    history.update({name: recorder.result() for name, recorder in record.items()})
+    return history
