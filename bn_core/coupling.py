@@ -1,0 +1,268 @@
+"""The batch couples its examples: in training mode each output depends on every input of the batch.
+
+Shapes: N batch size; B number of batches drawn; x: (N,) the batch's values of ONE feature.
+
+For one feature, batch norm in training mode gives
+    y_i = gamma * (x_i - mu) / s,    mu = (1/N) sum_j x_j,    s = sqrt(var + eps)
+and its Jacobian is the (N, N) matrix
+    dy_i/dx_j = (gamma / s) * (delta_ij - 1/N - x_hat_i * x_hat_j / N)
+(x_j moves mu by 1/N, and s by x_hat_j / N). Every row sums to zero: adding c to all x_j moves no
+y_i. Each off-diagonal entry, one example's pull on another, shrinks like 1/N. At N = 2 the whole
+matrix is ~0: two examples always normalize to -1 and +1, whatever their values.
+
+Batches of N drawn from a population with mean m and std sigma have std(mu_B) = sigma / sqrt(N),
+and one fixed example x0 = m + z0 * sigma, normalized with its batch's statistics, jitters from
+batch to batch with (normal population, large N, first-order expansion in mu_B and sigma_B)
+    std(y0) ~ sqrt((1 + z0 ** 2 / 2) / N)
+In eval mode the running statistics replace the batch's, and all of this coupling disappears.
+"""
+
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import SymLogNorm
+from matplotlib.ticker import MaxNLocator, NullFormatter
+
+from bn_core._checks import check_eps
+from bn_core.functional import batchnorm_forward
+from bn_core.layers import BatchNorm1d
+from bn_core.live import LiveFigure
+
+
+def bn_jacobian(x, gamma=1.0, eps=1e-5):
+    """Closed-form Jacobian dy_i/dx_j of training-mode batch norm of one feature.
+
+    x: (N,), N >= 2; gamma: a number. Returns J: (N, N), J[i, j] = dy_i / dx_j.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1 or x.size < 2:
+        raise ValueError(f"x: got shape {x.shape}; expected (N,) with N >= 2, one feature")
+    n = x.size
+    mu = x.mean()  # (N,) -> ()
+    s = np.sqrt(((x - mu) ** 2).mean() + check_eps(eps))  # s = sqrt(var + eps)
+    x_hat = (x - mu) / s  # (N,)
+    # dy_i/dx_j = gamma / s * (delta_ij - 1/N - x_hat_i x_hat_j / N)
+    return gamma / s * (np.eye(n) - 1 / n - np.outer(x_hat, x_hat) / n)
+
+
+def off_diagonal_size(x):
+    """Mean |dy_i/dx_j| over i != j (one example's pull on another). x: (N,). Returns a float."""
+    jac = bn_jacobian(x)
+    n = len(x)
+    return float(np.abs(jac[~np.eye(n, dtype=bool)]).mean())
+
+
+def outlier_outputs(x, value, training=True, running_mean=0.0, running_var=1.0):
+    """Outputs of a batch of one feature after moving example 0 to `value`.
+
+    x: (N,); value: the new x[0]. training=True: batch statistics (BatchNorm1d in training mode);
+    False: eval mode with the given running_mean and running_var. gamma = 1, beta = 0.
+    Returns y: (N,).
+    """
+    x = np.array(x, dtype=np.float64)
+    x[0] = value
+    layer = BatchNorm1d(1)
+    layer.running_mean[:] = running_mean
+    layer.running_var[:] = running_var
+    layer.train(training)
+    return layer(x[:, None])[:, 0]  # (N, 1) -> (N,)
+
+
+def sample_batches(n, rng, batches=2000, mean=3.0, std=2.0, z0=1.5, eps=1e-5):
+    """Draw `batches` batches of N examples from a normal population (mean, std).
+
+    Returns a dict of (B,) arrays: mu_B, sigma_B = sqrt(var_B) (biased) of each batch, and y0, the
+    output of one fixed example x0 = mean + z0 * std put in each batch in place of its first draw.
+    """
+    if n < 2:
+        raise ValueError(f"n: got {n}; a training-mode batch needs N >= 2 examples")
+    x = rng.normal(mean, std, size=(n, batches))  # (N, B): column b is batch b
+    mu_b = x.mean(axis=0)  # (N, B) -> (B,)
+    sigma_b = x.std(axis=0)  # biased, (B,)
+    x[0] = mean + z0 * std  # the fixed example takes the first place of every batch
+    # batchnorm_forward normalizes each column over its N rows: one "feature" per batch
+    out, _ = batchnorm_forward(x, np.ones(batches), np.zeros(batches), eps)  # (N, B)
+    return {"mu_B": mu_b, "sigma_B": sigma_b, "y0": out[0]}
+
+
+def jitter_curve(ns, rng, batches=2000, **population):
+    """std over batches of the fixed example's output y0, for each N in ns. (K,) -> (K,)."""
+    return np.array([sample_batches(n, rng, batches, **population)["y0"].std() for n in ns])
+
+
+def jitter_theory(ns, z0=1.5):
+    """Large-N prediction sqrt((1 + z0 ** 2 / 2) / N) for a normal population. ns: (K,) -> (K,)."""
+    return np.sqrt((1 + z0**2 / 2) / np.asarray(ns, dtype=np.float64))
+
+
+def loglog_slope(ns, values):
+    """Slope of the least-squares line through (log N, log value): -0.5 means 1/sqrt(N)."""
+    return float(np.polyfit(np.log(ns), np.log(values), 1)[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Panels: a LiveFigure plus sliders; each update is a plain function of the slider values.
+# --------------------------------------------------------------------------------------------
+
+
+def panel(live, controls, update):
+    """Wire `update(**values)` to the controls, run it once, and return the panel.
+
+    The panel has .widget (controls above the figure), .controls (dict of name -> widget),
+    .live (the LiveFigure) and .data (dict the update fills in, for tests and readouts).
+    """
+    box = widgets.VBox([widgets.HBox(list(controls.values())), live.widget])
+    result = SimpleNamespace(widget=box, controls=controls, live=live, data={})
+
+    def on_change(_change=None):
+        result.data.update(update(**{name: w.value for name, w in controls.items()}))
+        live.refresh()
+
+    for w in controls.values():
+        w.observe(on_change, "value")
+    on_change()
+    return result
+
+
+def outlier_panel(rng, n=12, default=0.5):
+    """Drag example 0 of a batch of N (one feature, population mean 0, var 1) and watch the others.
+
+    Left: the inputs and the statistics that normalize them. Right: the others' outputs y_i
+    against their inputs x_i, now (blue) and with example 0 at `default` (grey rings).
+    """
+    x = np.sort(rng.normal(size=n))
+    x[[0, n // 2]] = x[[n // 2, 0]]  # example 0, the one dragged, starts mid-batch
+    live = LiveFigure(ncols=2, figsize=(10, 3.4))
+    ax_in, ax_out = live.axes
+    ax_in.set(xlim=(-10.5, 10.5), ylim=(-1, 1.6), yticks=[], xlabel="input x",
+              title=f"inputs: the red example is dragged (N = {n})")
+    others, = ax_in.plot(x[1:], np.zeros(n - 1), "o", color="tab:blue", ms=7)
+    dragged, stat_line, stat_text = live.animate(
+        ax_in.plot([], [], "o", color="tab:red", ms=11)[0],
+        ax_in.plot([], [], "|-", color="k", lw=2, ms=14)[0],
+        ax_in.text(-10, 1.25, "", fontsize=11))
+    ax_out.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), xlabel="input x_i (the other examples)",
+               ylabel="output y_i", title="outputs of the OTHER examples")
+    ax_out.axhline(0, color="0.8", lw=1)
+    ghost_dots = live.animate(ax_out.plot([], [], "o", mfc="none", mec="0.55", ms=9,
+                                          label=f"red at x = {default}")[0])
+    moves = live.animate(LineCollection([], colors="tab:blue", lw=1.5))
+    ax_out.add_collection(moves)
+    now, readout = live.animate(ax_out.plot([], [], "o", color="tab:blue", ms=7, label="now")[0],
+                                ax_out.text(-2.45, 2.1, "", fontsize=11))
+    ax_out.legend(loc="lower right")
+
+    def update(value=default, mode="train"):
+        training = mode == "train"
+        y = outlier_outputs(x, value, training)  # eval: running_mean 0, running_var 1
+        ghost = outlier_outputs(x, default, training)[1:]
+        batch = np.r_[value, x[1:]]
+        mu, sigma = (batch.mean(), batch.std()) if training else (0.0, 1.0)  # running: 0, 1
+        ghost_dots.set_data(x[1:], ghost)
+        dragged.set_data([value], [0])
+        stat_line.set_data([mu - sigma, mu + sigma], [0.6, 0.6])
+        kind = "batch" if training else "running"
+        stat_text.set_text(f"{kind} mean {mu:+.2f}, std {sigma:.2f}  (bar: mean ± std)")
+        now.set_data(x[1:], y[1:])
+        moves.set_segments([[(a, b), (a, c)] for a, b, c in zip(x[1:], ghost, y[1:], strict=True)])
+        moved = float(np.abs(y[1:] - ghost).max())
+        readout.set_text(f"largest move of another output: {moved:.2f}")
+        return {"y": y, "moved": moved}
+
+    controls = {"value": widgets.FloatSlider(value=default, min=-10, max=10, step=0.1,
+                                             description="red x").add_class("bn-outlier"),
+                "mode": widgets.ToggleButtons(options=["train", "eval"], description="mode")
+                .add_class("bn-outlier-mode")}
+    return panel(live, controls, update)
+
+
+def jacobian_panel(rng, n_max=64):
+    """Heatmap of dy_i/dx_j for the first N of n_max standard-normal examples (sorted by x), and
+    one example's pull on another (mean |off-diagonal entry|) against N, log-log, with 1/N."""
+    pool = rng.normal(size=n_max)
+    live = LiveFigure(ncols=2, figsize=(10, 4))
+    ax_j, ax_n = live.axes
+    norm = SymLogNorm(linthresh=0.01, vmin=-1, vmax=1)
+    image = live.animate(ax_j.imshow(np.zeros((2, 2)), cmap="RdBu_r", norm=norm))
+    ticks = [-1, -0.1, -0.01, 0, 0.01, 0.1, 1]
+    bar = live.figure.colorbar(image, ax=ax_j, label="dy_i / dx_j  (symmetric log scale)")
+    bar.set_ticks(ticks, labels=[str(t) for t in ticks])
+    ax_j.set(xlabel="input x_j (sorted)", ylabel="output y_i (sorted)")
+    for axis in (ax_j.xaxis, ax_j.yaxis):
+        axis.set_major_locator(MaxNLocator(integer=True))
+    ns = np.arange(2, n_max + 1)
+    sizes = [off_diagonal_size(pool[:k]) for k in ns]
+    ax_n.loglog(ns, sizes, color="tab:blue", label="mean |dy_i/dx_j| over i ≠ j")
+    ax_n.loglog(ns, 1 / ns, "--", color="0.4", label="1 / N")
+    ax_n.set(xlabel="batch size N", ylim=(1e-3, 1.5), title="one example's pull on another")
+    ax_n.set_xticks([2, 4, 8, 16, 32, 64], labels=["2", "4", "8", "16", "32", "64"])
+    ax_n.xaxis.set_minor_formatter(NullFormatter())
+    marker, readout = live.animate(ax_n.plot([], [], "o", color="tab:red", ms=9)[0],
+                                   ax_n.text(5, 0.0016, "", fontsize=11))
+    ax_n.legend(loc="upper right")
+
+    def update(n=8):
+        x = np.sort(pool[:n])
+        jac = bn_jacobian(x)
+        size = off_diagonal_size(x)
+        image.set_data(jac)
+        image.set_extent((0.5, n + 0.5, n + 0.5, 0.5))
+        ax_j.set(xlim=(0.5, n + 0.5), ylim=(n + 0.5, 0.5),
+                 title=f"Jacobian of one feature, N = {n}")
+        live.invalidate()  # the heatmap's axes changed with N
+        marker.set_data([n], [max(size, 1e-3)])
+        readout.set_text(f"N = {n}: {size:.3f}" + (" (outputs always -1, +1)" if n == 2 else ""))
+        return {"jacobian": jac, "off_diagonal": size}
+
+    slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
+    return panel(live, {"n": slider.add_class("bn-jacobian-n")}, update)
+
+
+def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
+    """Histograms over many batches of N: mu_B, sigma_B, and the output y0 of one fixed example
+    x0 = mean + z0 * std; then the jitter std(y0) against N, log-log, with the 1/sqrt(N) line."""
+    population = {"mean": mean, "std": std, "z0": z0}
+    live = LiveFigure(nrows=2, ncols=2, figsize=(10, 5.6))
+    ax_mu, ax_sigma, ax_y, ax_jit = live.axes
+    ranges = {"mu_B": (mean - 3 * std, mean + 3 * std), "sigma_B": (0, 2.5 * std), "y0": (-1.5, 4)}
+    truth = {"mu_B": mean, "sigma_B": std, "y0": z0}
+    names = {"mu_B": f"batch mean mu_B   (dashed: population mean {mean:g})",
+             "sigma_B": f"batch std sigma_B   (dashed: population std {std:g})",
+             "y0": f"output y0 of the fixed example x0 = {mean + z0 * std:g}   (dashed: eval mode)"}
+    stairs, texts = {}, {}
+    for ax, key in zip((ax_mu, ax_sigma, ax_y), ranges, strict=True):
+        ax.set(xlim=ranges[key], ylim=(0, 1.15), yticks=[], xlabel=names[key])
+        ax.axvline(truth[key], color="k", ls="--", lw=1)
+        stairs[key] = live.animate(ax.stairs(np.zeros(60), np.linspace(*ranges[key], 61),
+                                             fill=True, color="tab:blue", alpha=0.6))
+        texts[key] = live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top"))
+    ax_y.set_ylabel(f"{batches} batches\n(peak scaled to 1)")
+    ax_mu.set_ylabel(f"{batches} batches\n(peak scaled to 1)")
+    ns = np.unique(np.geomspace(2, n_max, 15).astype(int))
+    ax_jit.loglog(ns, jitter_curve(ns, rng, batches, **population), "o-", label="measured std(y0)")
+    ax_jit.loglog(ns, jitter_theory(ns, z0), "--", color="0.4",
+                  label="sqrt((1 + z0²/2) / N) ∝ 1/sqrt(N)")
+    ax_jit.set(xlabel="batch size N", ylabel="jitter std(y0)",
+               title="jitter shrinks like 1/sqrt(N)")
+    ax_jit.xaxis.set_minor_formatter(NullFormatter())
+    ax_jit.set_xticks([2, 8, 32, 128], labels=["2", "8", "32", "128"])
+    ax_jit.legend(loc="upper right", fontsize=9)
+    marker = live.animate(ax_jit.plot([], [], "o", color="tab:red", ms=10)[0])
+
+    def update(n=8):
+        draws = sample_batches(n, rng, batches, **population)
+        for key, values in draws.items():
+            counts, _ = np.histogram(values, bins=60, range=ranges[key])
+            stairs[key].set_data(counts / max(counts.max(), 1))
+        spread = {key: values.std() for key, values in draws.items()}
+        texts["mu_B"].set_text(f"std {spread['mu_B']:.2f}\nsigma/sqrt(N) = {std / np.sqrt(n):.2f}")
+        texts["sigma_B"].set_text(f"mean {draws['sigma_B'].mean():.2f} (sigma = {std:g})\n"
+                                  f"std {spread['sigma_B']:.2f}")
+        texts["y0"].set_text(f"jitter std(y0) = {spread['y0']:.3f}\neval mode: always {z0:g}")
+        marker.set_data([n], [spread["y0"]])
+        return {"n": n, "jitter": spread["y0"], "std_mu_B": spread["mu_B"], **draws}
+
+    slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
+    return panel(live, {"n": slider.add_class("bn-sampling-n")}, update)

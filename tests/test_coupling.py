@@ -1,0 +1,131 @@
+"""The batch couples its examples: Jacobian, outlier, sampling and jitter claims of notebook 06."""
+
+import numpy as np
+import pytest
+
+from bn_core import batchnorm_backward, batchnorm_forward, numerical_gradient, rel_error
+from bn_core.coupling import (
+    bn_jacobian,
+    jacobian_panel,
+    jitter_curve,
+    loglog_slope,
+    outlier_outputs,
+    outlier_panel,
+    sample_batches,
+    sampling_panel,
+)
+
+
+def _bn_one_feature(x, gamma, eps=1e-5):
+    """y: (N,) = batch norm of one feature x: (N,) with gamma, beta = 0.3."""
+    out, _ = batchnorm_forward(x[:, None], np.array([gamma]), np.array([0.3]), eps)
+    return out[:, 0]
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 16])
+def test_jacobian_matches_finite_differences(n):
+    rng = np.random.default_rng(n)
+    x = rng.normal(2.0, 1.5, size=n)  # off-centre, not unit scale
+    gamma = 1.7
+    jac = bn_jacobian(x, gamma)
+    for j in range(n):  # column j: dy/dx_j, by central differences on the sum with dout = e_i
+        for i in range(n):
+            dout = np.eye(n)[i]
+            num = numerical_gradient(lambda v: _bn_one_feature(v, gamma), x.copy(), dout)
+            assert abs(num[j] - jac[i, j]) < 1e-7 * max(1.0, abs(jac[i, j]))
+
+
+def test_jacobian_transpose_times_dout_is_batchnorm_backward():
+    rng = np.random.default_rng(1)
+    x = rng.normal(-1.0, 3.0, size=9)
+    gamma = 0.6
+    dout = rng.normal(size=9)
+    _, cache = batchnorm_forward(x[:, None], np.array([gamma]), np.array([0.3]))
+    dx, _, _ = batchnorm_backward(dout[:, None], cache)
+    assert rel_error(bn_jacobian(x, gamma).T @ dout, dx[:, 0]) < 1e-10
+
+
+def test_jacobian_rows_and_columns_sum_to_zero():
+    x = np.random.default_rng(2).normal(5.0, 2.0, size=12)
+    jac = bn_jacobian(x, gamma=2.5)
+    assert np.abs(jac.sum(axis=1)).max() < 1e-12  # shift invariance: x + c gives the same y
+    assert np.abs(jac.sum(axis=0)).max() < 1e-12  # the outputs always sum to N * beta
+    np.testing.assert_allclose(jac, jac.T, atol=1e-14)
+
+
+def test_jacobian_rejects_a_batch_of_one():
+    with pytest.raises(ValueError, match="N >= 2"):
+        bn_jacobian([1.0])
+
+
+def test_moving_one_example_moves_the_others_in_training_mode_only():
+    x = np.random.default_rng(3).normal(size=10)
+    before, after = outlier_outputs(x, 0.0), outlier_outputs(x, 8.0)
+    assert np.abs(after[1:] - before[1:]).min() > 1e-3  # EVERY other output moved
+    eval_before = outlier_outputs(x, 0.0, training=False)
+    eval_after = outlier_outputs(x, 8.0, training=False)
+    np.testing.assert_array_equal(eval_after[1:], eval_before[1:])
+    np.testing.assert_allclose(eval_after[1:], x[1:] / np.sqrt(1 + 1e-5))  # (x - 0) / sqrt(1 + eps)
+
+
+def test_sampling_std_of_batch_mean_is_sigma_over_sqrt_n():
+    rng = np.random.default_rng(4)
+    for n in (4, 16, 64):
+        draws = sample_batches(n, rng, batches=4000, mean=3.0, std=2.0)
+        assert draws["mu_B"].std() == pytest.approx(2.0 / np.sqrt(n), rel=0.05)
+        assert draws["mu_B"].mean() == pytest.approx(3.0, abs=0.1)
+
+
+def test_jitter_shrinks_like_one_over_sqrt_n():
+    rng = np.random.default_rng(5)
+    ns = np.array([16, 32, 64, 128, 256, 512])
+    jitter = jitter_curve(ns, rng, batches=2000)
+    assert -0.6 <= loglog_slope(ns, jitter) <= -0.4
+    assert np.all(np.diff(jitter) < 0)
+
+
+def test_a_batch_of_two_normalizes_to_minus_one_and_one():
+    draws = sample_batches(2, np.random.default_rng(6), batches=500)
+    size = np.abs(draws["y0"])  # (d / 2) / sqrt(d^2 / 4 + eps) for two values d apart
+    assert size.max() <= 1.0
+    assert np.mean(size > 0.999) > 0.98  # only near-ties are pulled below 1 by eps
+
+
+def _assert_finite(data):
+    for key, value in data.items():
+        assert np.all(np.isfinite(value)), key
+
+
+def test_outlier_panel_follows_its_controls_at_both_ends():
+    panel = outlier_panel(np.random.default_rng(0))
+    slider = panel.controls["value"]
+    for value in (slider.min, slider.max):
+        slider.value = value
+        _assert_finite(panel.data)
+        assert abs(panel.data["y"].sum()) < 1e-9  # training mode: outputs have mean beta = 0
+        assert panel.data["moved"] > 0.3
+    panel.controls["mode"].value = "eval"
+    assert panel.data["moved"] == 0.0
+    assert panel.live.pixels().shape[2] == 4
+
+
+def test_jacobian_panel_follows_batch_size_at_both_ends():
+    panel = jacobian_panel(np.random.default_rng(0))
+    slider = panel.controls["n"]
+    for n in (slider.min, slider.max, 10):
+        slider.value = n
+        _assert_finite(panel.data)
+        assert panel.data["jacobian"].shape == (n, n)
+        assert np.abs(panel.data["jacobian"].sum(axis=1)).max() < 1e-10
+
+
+def test_sampling_panel_follows_batch_size_at_both_ends():
+    panel = sampling_panel(np.random.default_rng(0), batches=500)
+    slider = panel.controls["n"]
+    jitters = {}
+    for n in (slider.min, slider.max):
+        slider.value = n
+        _assert_finite(panel.data)
+        assert panel.data["mu_B"].shape == (500,)
+        jitters[n] = panel.data["jitter"]
+    assert jitters[slider.max] < jitters[slider.min]
