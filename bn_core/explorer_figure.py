@@ -1,0 +1,132 @@
+"""The three-panel figure of notebook 01, built once and updated in place (a LiveFigure).
+
+Columns: raw Z, normalized Z_hat, output Y = gamma * Z_hat + beta, each an (N, D) array. Top row:
+the histogram of all N * D values (share of values per bin). Bottom row: the D per-feature
+(mean, std) points, with the predicted points marked: (0, 1) for Z_hat, (beta_j, |gamma_j|) for Y.
+
+Axes never move. Z_hat and Y share the same linear axes, so gamma and beta visibly stretch and move
+the cloud. The raw panel spans every position of the shift and scale sliders (-1e3..1e3, 1e-3..1e3)
+on logarithmic axes: values on a symlog axis (linear within +-10), stds on a log axis. Anything that
+still falls outside the axes is reported in a note "off-scale: ...".
+"""
+
+import numpy as np
+from matplotlib.scale import SymmetricalLogTransform
+
+from bn_core.live import LiveFigure
+
+RAW_LIM, LINTHRESH, LINSCALE = 3e4, 10.0, 4.0  # raw values on a symlog axis, linear in [-10, 10]
+RAW_STD_LIM = (1e-4, 1e4)  # raw per-feature stds on a log axis
+RAW_TICKS, RAW_MINOR = (-1e3, -10, 0, 10, 1e3), (-1e4, -100, 100, 1e4)
+VALUE_LIM, MEAN_LIM, STD_LIM = 8.0, 4.0, 4.0  # Z_hat and Y: values, per-feature means and stds
+BINS = 80
+COLORS = ("tab:blue", "tab:green", "tab:orange")
+PREDICTED = dict(s=70, facecolors="none", edgecolors="tab:red", linewidths=1.3)
+
+
+def raw_edges(bins=BINS):
+    """Bin edges evenly spaced on the symlog axis of the raw panel: (bins + 1,)."""
+    t = SymmetricalLogTransform(10, LINTHRESH, LINSCALE)
+    lo, hi = t.transform([[-RAW_LIM], [RAW_LIM]]).ravel()
+    return t.inverted().transform(np.linspace(lo, hi, bins + 1)[:, None]).ravel()
+
+
+def histogram(a, edges):
+    """Share of the values of a: (N, D) per bin: (bins,), and the off-scale note ("" if none)."""
+    counts, _ = np.histogram(a, edges)
+    return counts / a.size, offscale_note(a.ravel(), edges[0], edges[-1], "values")
+
+
+def offscale_note(v, lo, hi, what):
+    """'off-scale: 3 values in [8.1, 9.5]' for the entries of v: (M,) outside [lo, hi], else ''."""
+    out = v[(v < lo) | (v > hi)]
+    return f"off-scale: {out.size} {what} in [{out.min():.2g}, {out.max():.2g}]" if out.size else ""
+
+
+def _lines(*notes):
+    return "\n".join(n for n in notes if n)
+
+
+class _Panel:
+    """One column: a histogram (top) and the per-feature (mean, std) points (bottom)."""
+
+    def __init__(self, live, hist_ax, dots_ax, edges, color):
+        self.edges, self.hist_top, self.dots_ax = edges, hist_ax.get_ylim()[1], dots_ax
+        self.stairs = live.animate(hist_ax.stairs(np.zeros(len(edges) - 1), edges, fill=True,
+                                                  color=color, alpha=0.75))
+        self.dots = live.animate(dots_ax.scatter([0.0], [0.0], s=14, color=color, alpha=0.8,
+                                                 label="the 100 features", zorder=2))
+        self.hist_note, self.dots_note = (
+            live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, ha="left", va="top",
+                                 fontsize=9, color="tab:red")) for ax in (hist_ax, dots_ax))
+
+    def show(self, a, dots_note=""):
+        """Draw a: (N, D) into the artists (the caller refreshes the figure)."""
+        shares, note = histogram(a, self.edges)
+        self.stairs.set_data(shares)
+        top = shares.max()
+        cut = f"tallest bin {top:.0%} (cut off)" if top > self.hist_top else ""
+        self.hist_note.set_text(_lines(note, cut))
+        means, stds = a.mean(axis=0), a.std(axis=0)  # (N, D) -> (D,)
+        self.dots.set_offsets(np.column_stack([means, stds]))
+        (x0, x1), (y0, y1) = self.dots_ax.get_xlim(), self.dots_ax.get_ylim()
+        self.dots_note.set_text(_lines(offscale_note(means, x0, x1, "means"),
+                                       offscale_note(stds, y0, y1, "stds"), dots_note))
+
+
+class ExplorerFigure:
+    """The figure; `show(z, x_hat, y, gamma, beta)` redraws it in place, `widget` displays it."""
+
+    def __init__(self, figsize=(11, 6), dpi=80):
+        self.live = LiveFigure(2, 3, figsize=figsize, dpi=dpi)
+        self.widget = self.live.widget
+        (h_raw, h_norm, h_out), (d_raw, d_norm, d_out) = self.live.axes.reshape(2, 3)
+        self._style_raw(h_raw, d_raw)
+        for h, d in ((h_norm, d_norm), (h_out, d_out)):
+            h.set(xlim=(-VALUE_LIM, VALUE_LIM), ylim=(0, 0.12), xlabel="value")
+            d.set(xlim=(-MEAN_LIM, MEAN_LIM), ylim=(0, STD_LIM), xlabel="feature mean")
+        h_raw.set_title("raw Z: the layer's input")
+        h_norm.set_title("Z_hat = (Z - mu) / sqrt(var + eps)")
+        h_out.set_title("Y = gamma * Z_hat + beta")
+        h_raw.set_ylabel("share of the N x 100 values")
+        d_raw.set_ylabel("feature std over the batch")
+        # animated artists are drawn in the order they are registered: the rings under the dots
+        self.predicted = self.live.animate(d_out.scatter([0.0], [1.0], **PREDICTED,
+                                                         label="predicted (beta, |gamma|)"))
+        linear = np.linspace(-VALUE_LIM, VALUE_LIM, BINS + 1)
+        self.panels = [_Panel(self.live, h, d, e, c) for h, d, e, c in
+                       zip((h_raw, h_norm, h_out), (d_raw, d_norm, d_out),
+                           (raw_edges(), linear, linear), COLORS, strict=True)]
+        # the normal curve Z_hat would follow if BN fixed the shape too (it does not)
+        x = np.linspace(-VALUE_LIM, VALUE_LIM, 400)
+        step = 2 * VALUE_LIM / BINS
+        h_norm.plot(x, step * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi), "k--", lw=1, label="N(0, 1)")
+        h_norm.legend(loc="upper right", fontsize=8, frameon=False)
+        d_norm.scatter([0.0], [1.0], label="predicted (0, 1)", **PREDICTED)
+        for d in (d_norm, d_out):
+            d.legend(loc="lower right", fontsize=8, frameon=False)
+
+    @staticmethod
+    def _style_raw(h, d):
+        h.set_xscale("symlog", linthresh=LINTHRESH, linscale=LINSCALE)
+        h.set(xlim=(-RAW_LIM, RAW_LIM), ylim=(0, 0.12), xlabel="value (symlog axis)")
+        d.set_xscale("symlog", linthresh=LINTHRESH, linscale=LINSCALE)
+        d.set_yscale("log")
+        d.set(xlim=(-RAW_LIM, RAW_LIM), ylim=RAW_STD_LIM, xlabel="feature mean (symlog axis)")
+        for ax in (h, d):
+            ax.set_xticks(RAW_TICKS, [f"{t:.0e}".replace("e+0", "e") if abs(t) > 100 else f"{t:g}"
+                                      for t in RAW_TICKS])
+            ax.set_xticks(RAW_MINOR, minor=True)
+            ax.axvspan(-LINTHRESH, LINTHRESH, color="0.93", zorder=0)  # the linear part
+
+    def show(self, z, x_hat, y, gamma, beta):
+        """Redraw for z, x_hat, y: (N, D) and gamma, beta: (D,); return the figure's PNG bytes."""
+        raw, norm, out = self.panels
+        raw.show(z)
+        # eps in sqrt(var + eps) shrinks the std of Z_hat below 1 once var is not much larger
+        small = x_hat.std(axis=0).min() < 0.99
+        norm.show(x_hat, "stds < 1: var_j not >> eps" if small else "")
+        out.show(y)
+        self.predicted.set_offsets(np.column_stack([beta, np.abs(gamma)]))
+        self.live.refresh()
+        return self.live.widget.value
