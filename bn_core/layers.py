@@ -63,7 +63,8 @@ class _BatchNorm:
         return x
 
     def forward(self, x):
-        """Normalize x (training: batch statistics; eval: running statistics). Returns out, x's shape."""
+        """Normalize x: (N, D) or (N, C, H, W), with the batch statistics in training mode and the
+        running statistics in eval mode. Returns out, x's shape and dtype."""
         x = self._check_input(x)
         if self.training:
             out, cache = self._train_forward(x)  # raises, changing nothing, on a batch of one

@@ -30,9 +30,8 @@ def clean(nb):
         if cell.cell_type != "code":
             continue
         if is_checked(cell):
-            cell.outputs = [o for o in cell.outputs if o.output_type in ("stream", "execute_result")]
-            for o in cell.outputs:
-                o.pop("metadata", None) if o.output_type == "stream" else None
+            kept = ("stream", "execute_result")
+            cell.outputs = [o for o in cell.outputs if o.output_type in kept]
         else:
             cell.outputs = []
             cell.execution_count = None
