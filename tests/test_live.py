@@ -1,0 +1,51 @@
+"""LiveFigure: artists updated in place reach the Image widget; the static background stays."""
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from bn_core.live import LiveFigure
+
+
+def decoded(live):
+    return np.asarray(Image.open(io.BytesIO(live.widget.value)).convert("RGBA"))
+
+
+def test_refresh_sends_the_current_state_to_the_widget():
+    live = LiveFigure(ncols=2, figsize=(4, 2), dpi=50)
+    edges = np.linspace(-3, 3, 13)
+    stairs = live.animate(live.axes[0].stairs(np.zeros(12), edges, fill=True))
+    text = live.animate(live.axes[1].text(0.5, 0.5, "a"))
+    for ax in live.axes:
+        ax.set_ylim(0, 10)
+    live.refresh()
+    first = decoded(live)
+    assert first.shape == (100, 200, 4)
+    stairs.set_data(np.arange(12) % 10)
+    text.set_text("b")
+    live.refresh()
+    second = decoded(live)
+    assert np.array_equal(second, live.pixels())
+    changed = np.any(first != second, axis=2)
+    left, right = changed[:, :100], changed[:, 100:]
+    assert left.sum() > 100 and right.sum() > 0  # both animated artists moved
+    # back to the first state gives the first picture: nothing accumulates between refreshes
+    stairs.set_data(np.zeros(12))
+    text.set_text("a")
+    live.refresh()
+    assert np.array_equal(decoded(live), first)
+
+
+def test_invalidate_redraws_the_static_background():
+    live = LiveFigure(figsize=(3, 2), dpi=50)
+    line = live.animate(live.axes.plot([0, 1], [0, 1])[0])
+    live.refresh()
+    before = decoded(live)
+    live.axes.set_ylim(0, 5)  # a static change: not visible until invalidated
+    live.refresh()
+    assert np.array_equal(decoded(live), before)
+    live.invalidate()
+    live.refresh()
+    assert not np.array_equal(decoded(live), before)
+    assert line.get_animated()
