@@ -6,14 +6,12 @@ import pytest
 from bn_core import batchnorm_backward, batchnorm_forward, numerical_gradient, rel_error
 from bn_core.coupling import (
     bn_jacobian,
-    jacobian_panel,
     jitter_curve,
     loglog_slope,
     outlier_outputs,
-    outlier_panel,
     sample_batches,
-    sampling_panel,
 )
+from bn_core.coupling_panels import jacobian_panel, outlier_panel, sampling_panel
 
 
 def _bn_one_feature(x, gamma, eps=1e-5):

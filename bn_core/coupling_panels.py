@@ -1,0 +1,185 @@
+"""Notebook 06's panels: sliders driving LiveFigures for the coupling experiments of
+bn_core.coupling (outlier, Jacobian heatmap, sampling distributions and jitter).
+
+Each panel is built once; its update is a plain function of the slider values that returns the
+data it drew (kept in panel.data, so tests can drive the sliders and check the numbers).
+"""
+
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import SymLogNorm
+from matplotlib.ticker import MaxNLocator, NullFormatter
+
+from bn_core.coupling import (
+    bn_jacobian,
+    jitter_curve,
+    jitter_theory,
+    off_diagonal_size,
+    outlier_outputs,
+    sample_batches,
+)
+from bn_core.live import LiveFigure
+
+
+def panel(live, controls, update):
+    """Wire `update(**values)` to the controls, run it once, and return the panel.
+
+    The panel has .widget (controls above the figure), .controls (dict of name -> widget),
+    .live (the LiveFigure) and .data (dict the update fills in, for tests and readouts).
+    """
+    box = widgets.VBox([widgets.HBox(list(controls.values())), live.widget])
+    result = SimpleNamespace(widget=box, controls=controls, live=live, data={})
+
+    def on_change(_change=None):
+        result.data.update(update(**{name: w.value for name, w in controls.items()}))
+        live.refresh()
+
+    for w in controls.values():
+        w.observe(on_change, "value")
+    on_change()
+    return result
+
+
+def outlier_panel(rng, n=12, default=0.5):
+    """Drag example 0 of a batch of N (one feature, population mean 0, var 1) and watch the others.
+
+    Left: the inputs and the statistics that normalize them. Right: the others' outputs y_i
+    against their inputs x_i, now (blue) and with example 0 at `default` (grey rings).
+    """
+    x = np.sort(rng.normal(size=n))
+    x[[0, n // 2]] = x[[n // 2, 0]]  # example 0, the one dragged, starts mid-batch
+    live = LiveFigure(ncols=2, figsize=(10, 3.4))
+    ax_in, ax_out = live.axes
+    ax_in.set(xlim=(-10.5, 10.5), ylim=(-1, 1.6), yticks=[], xlabel="input x",
+              title=f"inputs: the red example is dragged (N = {n})")
+    others, = ax_in.plot(x[1:], np.zeros(n - 1), "o", color="tab:blue", ms=7)
+    dragged, stat_line, stat_text = live.animate(
+        ax_in.plot([], [], "o", color="tab:red", ms=11)[0],
+        ax_in.plot([], [], "|-", color="k", lw=2, ms=14)[0],
+        ax_in.text(-10, 1.25, "", fontsize=11))
+    ax_out.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), xlabel="input x_i (the other examples)",
+               ylabel="output y_i", title="outputs of the OTHER examples")
+    ax_out.axhline(0, color="0.8", lw=1)
+    ghost_dots = live.animate(ax_out.plot([], [], "o", mfc="none", mec="0.55", ms=9,
+                                          label=f"red at x = {default}")[0])
+    moves = live.animate(LineCollection([], colors="tab:blue", lw=1.5))
+    ax_out.add_collection(moves)
+    now, readout = live.animate(ax_out.plot([], [], "o", color="tab:blue", ms=7, label="now")[0],
+                                ax_out.text(-2.45, 2.1, "", fontsize=11))
+    ax_out.legend(loc="lower right")
+
+    def update(value=default, mode="train"):
+        training = mode == "train"
+        y = outlier_outputs(x, value, training)  # eval: running_mean 0, running_var 1
+        ghost = outlier_outputs(x, default, training)[1:]
+        batch = np.r_[value, x[1:]]
+        mu, sigma = (batch.mean(), batch.std()) if training else (0.0, 1.0)  # running: 0, 1
+        ghost_dots.set_data(x[1:], ghost)
+        dragged.set_data([value], [0])
+        stat_line.set_data([mu - sigma, mu + sigma], [0.6, 0.6])
+        kind = "batch" if training else "running"
+        stat_text.set_text(f"{kind} mean {mu:+.2f}, std {sigma:.2f}  (bar: mean ± std)")
+        now.set_data(x[1:], y[1:])
+        moves.set_segments([[(a, b), (a, c)] for a, b, c in zip(x[1:], ghost, y[1:], strict=True)])
+        moved = float(np.abs(y[1:] - ghost).max())
+        readout.set_text(f"largest move of another output: {moved:.2f}")
+        return {"y": y, "moved": moved}
+
+    controls = {"value": widgets.FloatSlider(value=default, min=-10, max=10, step=0.1,
+                                             description="red x").add_class("bn-outlier"),
+                "mode": widgets.ToggleButtons(options=["train", "eval"], description="mode")
+                .add_class("bn-outlier-mode")}
+    return panel(live, controls, update)
+
+
+def jacobian_panel(rng, n_max=64):
+    """Heatmap of dy_i/dx_j for the first N of n_max standard-normal examples (sorted by x), and
+    one example's pull on another (mean |off-diagonal entry|) against N, log-log, with 1/N."""
+    pool = rng.normal(size=n_max)
+    live = LiveFigure(ncols=2, figsize=(10, 4))
+    ax_j, ax_n = live.axes
+    norm = SymLogNorm(linthresh=0.01, vmin=-1, vmax=1)
+    image = live.animate(ax_j.imshow(np.zeros((2, 2)), cmap="RdBu_r", norm=norm))
+    ticks = [-1, -0.1, -0.01, 0, 0.01, 0.1, 1]
+    bar = live.figure.colorbar(image, ax=ax_j, label="dy_i / dx_j  (symmetric log scale)")
+    bar.set_ticks(ticks, labels=[str(t) for t in ticks])
+    ax_j.set(xlabel="input x_j (sorted)", ylabel="output y_i (sorted)")
+    for axis in (ax_j.xaxis, ax_j.yaxis):
+        axis.set_major_locator(MaxNLocator(integer=True))
+    ns = np.arange(2, n_max + 1)
+    sizes = [off_diagonal_size(pool[:k]) for k in ns]
+    ax_n.loglog(ns, sizes, color="tab:blue", label="mean |dy_i/dx_j| over i ≠ j")
+    ax_n.loglog(ns, 1 / ns, "--", color="0.4", label="1 / N")
+    ax_n.set(xlabel="batch size N", ylim=(1e-3, 1.5), title="one example's pull on another")
+    ax_n.set_xticks([2, 4, 8, 16, 32, 64], labels=["2", "4", "8", "16", "32", "64"])
+    ax_n.xaxis.set_minor_formatter(NullFormatter())
+    marker, readout = live.animate(ax_n.plot([], [], "o", color="tab:red", ms=9)[0],
+                                   ax_n.text(5, 0.0016, "", fontsize=11))
+    ax_n.legend(loc="upper right")
+
+    def update(n=8):
+        x = np.sort(pool[:n])
+        jac = bn_jacobian(x)
+        size = off_diagonal_size(x)
+        image.set_data(jac)
+        image.set_extent((0.5, n + 0.5, n + 0.5, 0.5))
+        ax_j.set(xlim=(0.5, n + 0.5), ylim=(n + 0.5, 0.5),
+                 title=f"Jacobian of one feature, N = {n}")
+        live.invalidate()  # the heatmap's axes changed with N
+        marker.set_data([n], [max(size, 1e-3)])
+        readout.set_text(f"N = {n}: {size:.3f}" + (" (outputs always -1, +1)" if n == 2 else ""))
+        return {"jacobian": jac, "off_diagonal": size}
+
+    slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
+    return panel(live, {"n": slider.add_class("bn-jacobian-n")}, update)
+
+
+def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
+    """Histograms over many batches of N: mu_B, sigma_B, and the output y0 of one fixed example
+    x0 = mean + z0 * std; then the jitter std(y0) against N, log-log, with the 1/sqrt(N) line."""
+    population = {"mean": mean, "std": std, "z0": z0}
+    live = LiveFigure(nrows=2, ncols=2, figsize=(10, 5.6))
+    ax_mu, ax_sigma, ax_y, ax_jit = live.axes
+    ranges = {"mu_B": (mean - 3 * std, mean + 3 * std), "sigma_B": (0, 2.5 * std), "y0": (-1.5, 4)}
+    truth = {"mu_B": mean, "sigma_B": std, "y0": z0}
+    names = {"mu_B": f"batch mean mu_B   (dashed: population mean {mean:g})",
+             "sigma_B": f"batch std sigma_B   (dashed: population std {std:g})",
+             "y0": f"output y0 of the fixed example x0 = {mean + z0 * std:g}   (dashed: eval mode)"}
+    stairs, texts = {}, {}
+    for ax, key in zip((ax_mu, ax_sigma, ax_y), ranges, strict=True):
+        ax.set(xlim=ranges[key], ylim=(0, 1.15), yticks=[], xlabel=names[key])
+        ax.axvline(truth[key], color="k", ls="--", lw=1)
+        stairs[key] = live.animate(ax.stairs(np.zeros(60), np.linspace(*ranges[key], 61),
+                                             fill=True, color="tab:blue", alpha=0.6))
+        texts[key] = live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top"))
+    ax_y.set_ylabel(f"{batches} batches\n(peak scaled to 1)")
+    ax_mu.set_ylabel(f"{batches} batches\n(peak scaled to 1)")
+    ns = np.unique(np.geomspace(2, n_max, 15).astype(int))
+    ax_jit.loglog(ns, jitter_curve(ns, rng, batches, **population), "o-", label="measured std(y0)")
+    ax_jit.loglog(ns, jitter_theory(ns, z0), "--", color="0.4",
+                  label="sqrt((1 + z0²/2) / N) ∝ 1/sqrt(N)")
+    ax_jit.set(xlabel="batch size N", ylabel="jitter std(y0)",
+               title="jitter shrinks like 1/sqrt(N)")
+    ax_jit.xaxis.set_minor_formatter(NullFormatter())
+    ax_jit.set_xticks([2, 8, 32, 128], labels=["2", "8", "32", "128"])
+    ax_jit.legend(loc="upper right", fontsize=9)
+    marker = live.animate(ax_jit.plot([], [], "o", color="tab:red", ms=10)[0])
+
+    def update(n=8):
+        draws = sample_batches(n, rng, batches, **population)
+        for key, values in draws.items():
+            counts, _ = np.histogram(values, bins=60, range=ranges[key])
+            stairs[key].set_data(counts / max(counts.max(), 1))
+        spread = {key: values.std() for key, values in draws.items()}
+        texts["mu_B"].set_text(f"std {spread['mu_B']:.2f}\nsigma/sqrt(N) = {std / np.sqrt(n):.2f}")
+        texts["sigma_B"].set_text(f"mean {draws['sigma_B'].mean():.2f} (sigma = {std:g})\n"
+                                  f"std {spread['sigma_B']:.2f}")
+        texts["y0"].set_text(f"jitter std(y0) = {spread['y0']:.3f}\neval mode: always {z0:g}")
+        marker.set_data([n], [spread["y0"]])
+        return {"n": n, "jitter": spread["y0"], "std_mu_B": spread["mu_B"], **draws}
+
+    slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
+    return panel(live, {"n": slider.add_class("bn-sampling-n")}, update)
