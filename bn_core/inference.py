@@ -1,0 +1,155 @@
+"""Batch norm at inference time: momentum conventions, population statistics, folding into Linear.
+
+Shapes: x: (N, D); running_mean, running_var, gamma, beta: (D,); a Linear layer computes
+out = x @ W + b with W: (D_in, D) and b: (D,) (bn_core.nn.Linear's convention).
+
+Two conventions for the running statistics, with the same meaning:
+    PyTorch:        running = (1 - momentum) * running + momentum * batch_stat     momentum = 0.1
+    CS231n, Keras:  running = decay * running + (1 - decay) * batch_stat           decay = 0.9, 0.99
+so momentum = 1 - decay. (CS231n and Keras call `decay` "momentum": the weight of the OLD value.)
+PyTorch also stores the unbiased batch variance, var * m / (m - 1); CS231n stores the biased one.
+
+In eval mode BN is the fixed affine map out = gamma * (x - running_mean) / sqrt(running_var + eps)
++ beta, so a Linear layer right before it can absorb it:
+    W' = W * gamma / sqrt(running_var + eps)                      (each column j scaled)
+    b' = (b - running_mean) * gamma / sqrt(running_var + eps) + beta
+"""
+
+import numpy as np
+
+from bn_core._checks import check_momentum
+from bn_core.layers import BatchNorm1d
+
+
+def momentum_to_pytorch(decay):
+    """CS231n's / Keras's momentum (weight of the old value, e.g. 0.9) -> PyTorch's (0.1)."""
+    return 1.0 - check_momentum(decay)
+
+
+def momentum_from_pytorch(momentum):
+    """PyTorch's momentum (weight of the new batch, e.g. 0.1) -> CS231n's / Keras's (0.9)."""
+    return 1.0 - check_momentum(momentum)
+
+
+def running_stats_pytorch(batches, momentum=0.1):
+    """Feed batches through a BatchNorm1d in training mode and record its running statistics.
+
+    batches: sequence of (m, D) arrays. Returns running_mean, running_var: (T + 1, D), row 0 the
+    initial values (0 and 1), row t after t batches (PyTorch convention, unbiased variance).
+    """
+    batches = [np.asarray(b, dtype=np.float64) for b in batches]
+    bn = BatchNorm1d(batches[0].shape[1], momentum=momentum)
+    means, variances = [bn.running_mean.copy()], [bn.running_var.copy()]
+    for xb in batches:
+        bn.forward(xb)
+        means.append(bn.running_mean.copy())
+        variances.append(bn.running_var.copy())
+    return np.array(means), np.array(variances)
+
+
+def running_stats_cs231n(batches, decay=0.9):
+    """The same stream with CS231n's assignment code: the old value weighted by `decay`.
+
+    running_mean = decay * running_mean + (1 - decay) * mu, and the same for the BIASED batch
+    variance (np.var). Returns running_mean, running_var: (T + 1, D), as running_stats_pytorch.
+    """
+    check_momentum(decay)
+    batches = [np.asarray(b, dtype=np.float64) for b in batches]
+    d = batches[0].shape[1]
+    running_mean, running_var = np.zeros(d), np.ones(d)
+    means, variances = [running_mean], [running_var]
+    for xb in batches:
+        running_mean = decay * running_mean + (1 - decay) * xb.mean(axis=0)  # (m, D) -> (D,)
+        running_var = decay * running_var + (1 - decay) * xb.var(axis=0)  # biased
+        means.append(running_mean)
+        variances.append(running_var)
+    return np.array(means), np.array(variances)
+
+
+def population_stats(batches):
+    """Mean and UNBIASED variance of all rows of all batches, in one pass (Chan et al.'s merge).
+
+    batches: iterable of (n_i, D) arrays, e.g. a layer's input over the whole training set.
+    Returns mean: (D,), var: (D,), and the number of rows.
+    """
+    count, mean, m2 = 0, None, None  # m2 = sum of squared deviations from the mean, (D,)
+    for xb in batches:
+        xb = np.asarray(xb, dtype=np.float64)
+        if xb.ndim != 2 or xb.shape[0] == 0 or (mean is not None and xb.shape[1] != mean.shape[0]):
+            raise ValueError(f"batches: got a batch of shape {xb.shape}; expected (n_i, D) with "
+                             "n_i >= 1 and the same D for every batch")
+        n_b, mean_b = xb.shape[0], xb.mean(axis=0)
+        m2_b = ((xb - mean_b) ** 2).sum(axis=0)  # (n_b, D) -> (D,)
+        if mean is None:
+            count, mean, m2 = n_b, mean_b, m2_b
+            continue
+        delta, total = mean_b - mean, count + n_b
+        mean = mean + delta * (n_b / total)
+        m2 = m2 + m2_b + delta**2 * (count * n_b / total)
+        count = total
+    if count < 2:
+        raise ValueError(f"batches: got {count} rows in all; expected at least 2 for a variance")
+    return mean, m2 / (count - 1), count
+
+
+def calibrate(model, x, batch_size=256):
+    """Replace every BatchNorm1d's running statistics by the population statistics of its input.
+
+    model: a bn_core.nn.Sequential; x: (N, D_in), e.g. the whole training set. Layers are calibrated
+    in order, each seeing its input through the already calibrated layers before it, in eval mode.
+    Returns {layer index: (old running_mean, old running_var)} so the change can be compared.
+    """
+    model.eval()
+    old = {}
+    for k, layer in enumerate(model.layers):
+        if not isinstance(layer, BatchNorm1d):
+            continue
+
+        def inputs_of_k(k=k):
+            for start in range(0, len(x), batch_size):
+                h = x[start:start + batch_size]
+                for earlier in model.layers[:k]:
+                    h = earlier.forward(h)
+                yield h
+
+        old[k] = (layer.running_mean.copy(), layer.running_var.copy())
+        mean, var, _ = population_stats(inputs_of_k())
+        layer.running_mean[...], layer.running_var[...] = mean, var
+    return old
+
+
+def fold_bn_into_linear(W, b, bn):
+    """The Linear layer (W', b') equal to Linear(W, b) followed by `bn` in eval mode.
+
+    W: (D_in, D); b: (D,); bn: a BatchNorm1d(D) (its running statistics, gamma, beta, eps).
+    Returns W': (D_in, D), b': (D,).
+    """
+    W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"W: got shape {W.shape}; expected (D_in, D) with out = x @ W + b")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b: got shape {b.shape}; expected ({W.shape[1]},), one per column of W")
+    if bn.num_features != W.shape[1]:
+        raise ValueError(f"bn: has {bn.num_features} features; expected {W.shape[1]}, the number "
+                         "of columns of W")
+    scale = bn.gamma / np.sqrt(bn.running_var + bn.eps)  # gamma / sqrt(running_var + eps), (D,)
+    return W * scale, (b - bn.running_mean) * scale + bn.beta
+
+
+def fold_model(model):
+    """A new Sequential with every Linear -> BatchNorm1d pair replaced by one folded Linear."""
+    from bn_core.nn import Linear, Sequential
+
+    layers, i = [], 0
+    while i < len(model.layers):
+        layer = model.layers[i]
+        nxt = model.layers[i + 1] if i + 1 < len(model.layers) else None
+        if isinstance(layer, Linear) and isinstance(nxt, BatchNorm1d):
+            folded = Linear(layer.in_features, layer.out_features, np.random.default_rng(0))
+            folded.W, folded.b = fold_bn_into_linear(layer.W, layer.b, nxt)
+            layers.append(folded)
+            i += 2
+        else:
+            layers.append(layer)
+            i += 1
+    return Sequential(*layers)
