@@ -188,3 +188,22 @@ def padding_panel(rng, batch=16, max_len=20, features=8):
     slider = widgets.FloatSlider(value=0.3, min=0.0, max=0.9, step=0.05, description="padding",
                                  continuous_update=True)
     return panel(live, {"pad_fraction": slider.add_class("bn-padding")}, update)
+
+
+def tables_figure():
+    """BatchNorm and LayerNorm on an (N, D) batch, side by side (a pyplot figure)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), dpi=80, layout="constrained")
+    draw_table(axes[0], "batch")
+    draw_table(axes[1], "layer")
+    return fig
+
+
+def cubes_figure(groups=3):
+    """Wu & He's four cubes: BatchNorm, LayerNorm, InstanceNorm, GroupNorm (a pyplot figure)."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(12, 3.3), dpi=80, layout="constrained")
+    draw_cubes(fig, groups)
+    return fig
