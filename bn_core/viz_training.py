@@ -45,7 +45,7 @@ class Fig1Figure:
                     for k in COLORS}
         ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1),
                   title="(a) test accuracy")
-        ax[0].legend(loc="lower right")
+        ax[0].legend(loc="center right")
         self.pct = {}
         for a, key, letter in ((ax[1], "plain", "b"), (ax[2], "bn", "c")):
             self.pct[key] = [self.live.animate(a.plot([], [], color=COLORS[key], lw=lw)[0])
