@@ -24,17 +24,32 @@ COLORS = ("tab:blue", "tab:green", "tab:orange")
 PREDICTED = dict(s=70, facecolors="none", edgecolors="tab:red", linewidths=1.3)
 
 
+SYMLOG = SymmetricalLogTransform(10, LINTHRESH, LINSCALE)  # value -> position on the raw axis
+
+
+def linear(v):
+    return v
+
+
+def symlog(v):
+    """Positions of the values v: (M,) on the raw panel's symlog axis."""
+    return SYMLOG.transform_non_affine(v)
+
+
 def raw_edges(bins=BINS):
     """Bin edges evenly spaced on the symlog axis of the raw panel: (bins + 1,)."""
-    t = SymmetricalLogTransform(10, LINTHRESH, LINSCALE)
-    lo, hi = t.transform([[-RAW_LIM], [RAW_LIM]]).ravel()
-    return t.inverted().transform(np.linspace(lo, hi, bins + 1)[:, None]).ravel()
+    lo, hi = symlog(np.array([-RAW_LIM, RAW_LIM]))
+    return SYMLOG.inverted().transform_non_affine(np.linspace(lo, hi, bins + 1))
 
 
-def histogram(a, edges):
-    """Share of the values of a: (N, D) per bin: (bins,), and the off-scale note ("" if none)."""
-    counts, _ = np.histogram(a, edges)
-    return counts / a.size, offscale_note(a.ravel(), edges[0], edges[-1], "values")
+def histogram(a, edges, axis=linear):
+    """Share of the values of a: (N, D) per bin: (bins,), and the off-scale note ("" if none).
+
+    The bins are even in axis(value), so np.histogram takes its fast path (no sorting)."""
+    v = a.ravel()
+    lo, hi = axis(edges[[0, -1]])
+    counts, _ = np.histogram(axis(v), bins=len(edges) - 1, range=(lo, hi))
+    return counts / a.size, offscale_note(v, edges[0], edges[-1], "values")
 
 
 def offscale_note(v, lo, hi, what):
@@ -50,8 +65,9 @@ def _lines(*notes):
 class _Panel:
     """One column: a histogram (top) and the per-feature (mean, std) points (bottom)."""
 
-    def __init__(self, live, hist_ax, dots_ax, edges, color):
-        self.edges, self.hist_top, self.dots_ax = edges, hist_ax.get_ylim()[1], dots_ax
+    def __init__(self, live, hist_ax, dots_ax, edges, axis, color):
+        self.edges, self.axis, self.dots_ax = edges, axis, dots_ax
+        self.hist_top = hist_ax.get_ylim()[1]
         self.stairs = live.animate(hist_ax.stairs(np.zeros(len(edges) - 1), edges, fill=True,
                                                   color=color, alpha=0.75))
         self.dots = live.animate(dots_ax.scatter([0.0], [0.0], s=14, color=color, alpha=0.8,
@@ -62,7 +78,7 @@ class _Panel:
 
     def show(self, a, dots_note=""):
         """Draw a: (N, D) into the artists (the caller refreshes the figure)."""
-        shares, note = histogram(a, self.edges)
+        shares, note = histogram(a, self.edges, self.axis)
         self.stairs.set_data(shares)
         top = shares.max()
         cut = f"tallest bin {top:.0%} (cut off)" if top > self.hist_top else ""
@@ -93,10 +109,10 @@ class ExplorerFigure:
         # animated artists are drawn in the order they are registered: the rings under the dots
         self.predicted = self.live.animate(d_out.scatter([0.0], [1.0], **PREDICTED,
                                                          label="predicted (beta, |gamma|)"))
-        linear = np.linspace(-VALUE_LIM, VALUE_LIM, BINS + 1)
-        self.panels = [_Panel(self.live, h, d, e, c) for h, d, e, c in
-                       zip((h_raw, h_norm, h_out), (d_raw, d_norm, d_out),
-                           (raw_edges(), linear, linear), COLORS, strict=True)]
+        even = np.linspace(-VALUE_LIM, VALUE_LIM, BINS + 1)
+        columns = zip((h_raw, h_norm, h_out), (d_raw, d_norm, d_out), (raw_edges(), even, even),
+                      (symlog, linear, linear), COLORS, strict=True)
+        self.panels = [_Panel(self.live, *column) for column in columns]
         # the normal curve Z_hat would follow if BN fixed the shape too (it does not)
         x = np.linspace(-VALUE_LIM, VALUE_LIM, 400)
         step = 2 * VALUE_LIM / BINS
