@@ -18,11 +18,13 @@ def stream(batch_size, steps=200, pop_mean=3.0, pop_std=2.0, seed=0):
     return pop_mean + pop_std * rng.standard_normal((steps, batch_size, 1))
 
 
-def variance_gap(batch_size, pop_std=2.0, batches=4000, seed=1):
+def variance_gap(batch_size, pop_std=2.0, batches=None, seed=1):
     """Mean over many batches of the biased and the unbiased batch variance, over pop_std^2.
 
     Expected: (m - 1) / m for the biased one (divide by m), 1 for the unbiased (divide by m - 1).
+    batches: default max(2000, 200000 // m), a sampling error of about 0.005.
     """
+    batches = max(2000, 200_000 // batch_size) if batches is None else batches
     x = pop_std * np.random.default_rng(seed).standard_normal((batches, batch_size))
     biased = x.var(axis=1).mean() / pop_std**2  # (K, m) -> (K,) -> scalar
     return biased, biased * batch_size / (batch_size - 1)

@@ -86,3 +86,17 @@ def test_scale_panel_ends_give_finite_readouts():
 def test_time_backward_returns_two_positive_medians():
     t_stepwise, t_compact = bv.time_backward(n=8, d=4, repeat=2, number=2)
     assert t_stepwise > 0 and t_compact > 0
+
+
+def test_slider_drives_the_scale_panel():
+    import ipywidgets as widgets
+
+    x, gamma, beta, dout = bv.offcentre_problem(np.random.default_rng(0), n=32, d=2)
+    slider = widgets.FloatLogSlider(value=1.0, base=10, min=-3, max=3, step=0.05)
+    live, update = bv.scale_panel(x, gamma, beta, dout)
+    widgets.interactive_output(update, {"a": slider})
+    seen = {live.widget.value}
+    for a in (1e-3, 1e3):  # both ends of the notebook's slider
+        slider.value = a
+        assert live.widget.value not in seen
+        seen.add(live.widget.value)
