@@ -25,7 +25,7 @@ from bn_core.functional import batchnorm_backward, batchnorm_forward
 from bn_core.nn import Activation, mlp, softmax_cross_entropy
 from bn_core.noisy_bn import NoisyBatchNorm1d
 from bn_core.optim import SGD
-from bn_core.train import LayerStats, train
+from bn_core.train import LayerStats, distribution_change, train
 
 SIZES = (64, 100, 100, 100, 10)  # digits in, three hidden layers of 100, ten classes out
 KINDS = {  # kind -> (where BN goes, whether it is noisy)
@@ -76,10 +76,11 @@ def compare_training(data, kinds, steps, lr, rng, batch_size=60, strength=0.5, e
 
 
 def drift(stats):
-    """How far a layer's input distribution moves between records: the mean over records and
-    features of |mean_{r+1} - mean_r| + |std_{r+1} - std_r|. stats: "mean", "std": (R, D)."""
-    return float(np.mean(np.abs(np.diff(stats["mean"], axis=0)))
-                 + np.mean(np.abs(np.diff(stats["std"], axis=0))))
+    """How far a layer's input distribution moves between records (notebook 02's measure,
+    averaged): mean over records and features of |mean_{r+1} - mean_r| + |std_{r+1} - std_r|.
+    stats: LayerStats result, "mean", "std": (R, D)."""
+    d_mean, d_std = distribution_change(stats)  # (R - 1,) each
+    return float(d_mean.mean() + d_std.mean())
 
 
 def final_loss(loss, last=20):
