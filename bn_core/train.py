@@ -13,6 +13,7 @@ Shapes: T steps; history["loss"]: (T,), the loss of update t's batch; recorders 
 one row per record, (T + 1, ...) unless the run diverged (loss not finite) and stopped early.
 """
 
+import contextlib
 import time
 
 import numpy as np
@@ -95,6 +96,17 @@ def accuracy(model, x, y):
     return float((logits.argmax(axis=1) == y).mean())
 
 
+def one_blas_thread():
+    """Context: numpy's BLAS on one thread. These matrices are tiny (60 x 100); several BLAS
+    threads on a busy 2-core machine made a 3 s experiment take 100 s. threadpoolctl comes with
+    scikit-learn; without it this does nothing."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def train(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50, record=None,
           probe=200):
     """Train model with SGD on data = (x_train, y_train, x_test, y_test).
@@ -122,7 +134,7 @@ def train(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50, 
             test_acc.append(accuracy(model, x_test, y_test))
 
     # a diverging run overflows on its way to inf; that is detected below, not warned about
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
         model.train()
         observe(0)
         for t in range(steps):
