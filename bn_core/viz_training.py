@@ -223,6 +223,7 @@ class WhatStaysPut:
         self.scrub.show(self.step.value)
         seconds = sum(run["seconds"] for run in self.runs.values())
         acc = {k: run["test_acc"][-1] for k, run in self.runs.items()}
-        self.status.value = (f"lr = {self.lr.value:.3g}: trained both in {seconds:.1f} s; final "
-                             f"test accuracy {acc['plain']:.3f} without BN, {acc['bn']:.3f} with")
+        self.status.value = (f"lr = {self.lr.value:.3g}: trained both in {seconds:.1f} s; "
+                             f"final test accuracy {acc['plain']:.3f} without BN, "
+                             f"{acc['bn']:.3f} with BN")
         return self.runs
