@@ -95,9 +95,10 @@ def lr_sweep(data, lrs, steps, rng, kinds=("none", "bn"), batch_size=60, activat
     first step's (ln 10 = 2.3 at chance, so below about 1.2)."""
     finals = {kind: np.empty(len(lrs)) for kind in kinds}
     stable = {kind: [] for kind in kinds}
+    seed = rng.integers(2**32)  # every lr starts from the same weights and sees the same batches
     for i, lr in enumerate(lrs):
-        runs = compare_training(data, kinds, steps, lr, np.random.default_rng(rng.integers(2**32)),
-                                batch_size, eval_every=steps, activation=activation)
+        runs = compare_training(data, kinds, steps, lr, np.random.default_rng(seed), batch_size,
+                                eval_every=steps, activation=activation)
         for kind, history in runs.items():
             finals[kind][i] = final_loss(history["loss"])
             if finals[kind][i] < 0.5 * history["loss"][0]:  # it trains: loss halved
