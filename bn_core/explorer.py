@@ -20,8 +20,10 @@ and the widget panel that wires them to the three-panel figure of `explorer_figu
 
 from dataclasses import dataclass
 
+import ipywidgets as widgets
 import numpy as np
 
+from bn_core.explorer_figure import ExplorerFigure
 from bn_core.functional import batchnorm_forward
 
 D = 100
@@ -114,10 +116,10 @@ def fmt3(value):
     return "0.000" if text == "-0.000" else text
 
 
-def readout(name, a):
-    """One line of the panel: 'raw Z: mean of means = 1.234, mean of stds = 0.567' for a: (N, D)."""
+def readout(name, a, sep=", "):
+    """'raw Z: mean of means = 1.234, mean of stds = 0.567' for a: (N, D); the panel uses <br>."""
     means, stds = feature_stats(a)
-    return f"{name}: mean of means = {fmt3(means.mean())}, mean of stds = {fmt3(stds.mean())}"
+    return f"{name}: mean of means = {fmt3(means.mean())}{sep}mean of stds = {fmt3(stds.mean())}"
 
 
 def identity_error(frame):
@@ -147,11 +149,28 @@ class Explorer:
     """
 
     def __init__(self, seed=0):
-        import ipywidgets as widgets
-
-        from bn_core.explorer_figure import ExplorerFigure
-
         self.base = draw_base(np.random.default_rng(seed))
+        self._make_controls()
+        self.figure = ExplorerFigure()
+        self.figure.widget.add_class("bn-figure")
+        self.identity, self._quiet = False, False
+        for control in self.controls:
+            control.observe(self._on_control, names="value")
+        self.forum.on_click(self._on_forum)
+        self.identity_button.on_click(self._on_identity)
+        mode_label = widgets.Label("mode", layout=widgets.Layout(width="80px"))
+        self.widget = widgets.VBox([
+            widgets.HBox([
+                widgets.VBox([self.gamma, self.beta, widgets.HBox([mode_label, self.mode])]),
+                widgets.VBox([self.n, self.shift, self.scale]),
+                widgets.VBox([self.forum, self.identity_button])]),
+            self.figure.widget,
+            widgets.HBox(list(self.readouts.values())),
+            self.identity_readout,
+        ])
+        self.update()
+
+    def _make_controls(self):
         fs = widgets.FloatSlider
         self.gamma = _slider(fs, "gamma", "gamma", min=-3, max=3, step=0.05, value=1)
         self.beta = _slider(fs, "beta", "beta", min=-3, max=3, step=0.05, value=0)
@@ -159,8 +178,10 @@ class Explorer:
         self.shift = _slider(fs, "shift", "shift", min=-1e3, max=1e3, step=0.1, value=0)
         self.scale = _slider(widgets.FloatLogSlider, "scale", "scale", base=10, min=-3, max=3,
                              step=0.05, value=1)
-        self.mode = widgets.ToggleButtons(options=MODES, value="shared", description="gamma, beta",
-                                          style={"button_width": "90px"})
+        self.mode = widgets.ToggleButtons(options=MODES, value="shared", description="",
+                                          tooltips=["one gamma, beta for all features",
+                                                    "gamma_j, beta_j drawn around the sliders"],
+                                          style={"button_width": "85px"})
         self.mode.add_class("bn-mode")
         self.forum = widgets.Button(description="forum preset", icon="comments")
         self.forum.add_class("bn-forum")
@@ -168,27 +189,10 @@ class Explorer:
         self.identity_button.add_class("bn-identity")
         self.readouts = {}
         for key in ("raw", "norm", "out"):
-            self.readouts[key] = widgets.Label(layout=widgets.Layout(width="33%"))
+            self.readouts[key] = widgets.HTML(layout=widgets.Layout(width="293px"))
             self.readouts[key].add_class(f"bn-readout-{key}")
         self.identity_readout = widgets.Label(IDENTITY_OFF)
         self.identity_readout.add_class("bn-readout-identity")
-        self.figure = ExplorerFigure()
-        self.figure.widget.add_class("bn-figure")
-
-        self.identity, self._quiet = False, False
-        for control in self.controls:
-            control.observe(self._on_control, names="value")
-        self.forum.on_click(self._on_forum)
-        self.identity_button.on_click(self._on_identity)
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox([self.gamma, self.beta, self.mode]),
-                          widgets.VBox([self.n, self.shift, self.scale]),
-                          widgets.VBox([self.forum, self.identity_button])]),
-            self.figure.widget,
-            widgets.HBox(list(self.readouts.values()), layout=widgets.Layout(width="880px")),
-            self.identity_readout,
-        ])
-        self.update()
 
     @property
     def controls(self):
@@ -224,7 +228,8 @@ class Explorer:
         self.frame = f
         self.figure.show(f.z, f.x_hat, f.y, f.gamma, f.beta)
         for key, name, a in (("raw", "raw Z", f.z), ("norm", "Z_hat", f.x_hat), ("out", "Y", f.y)):
-            self.readouts[key].value = readout(name, a)
+            lines = readout(name, a, sep="<br>")
+            self.readouts[key].value = f"<div style='line-height: 1.4'>{lines}</div>"
         self.identity_readout.value = IDENTITY_OFF if not f.identity else (
             "identity recovery: on, gamma_j = sqrt(var_j + eps), beta_j = mu_j; "
             f"max |Y - Z| = {identity_error(f):.1e} (move any control to leave)")

@@ -71,7 +71,7 @@ class _Panel:
         self.stairs = live.animate(hist_ax.stairs(np.zeros(len(edges) - 1), edges, fill=True,
                                                   color=color, alpha=0.75))
         self.dots = live.animate(dots_ax.scatter([0.0], [0.0], s=14, color=color, alpha=0.8,
-                                                 label="the 100 features", zorder=2))
+                                                 zorder=2))
         self.hist_note, self.dots_note = (
             live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, ha="left", va="top",
                                  fontsize=9, color="tab:red")) for ax in (hist_ax, dots_ax))
@@ -107,8 +107,7 @@ class ExplorerFigure:
         h_raw.set_ylabel("share of the N x 100 values")
         d_raw.set_ylabel("feature std over the batch")
         # animated artists are drawn in the order they are registered: the rings under the dots
-        self.predicted = self.live.animate(d_out.scatter([0.0], [1.0], **PREDICTED,
-                                                         label="predicted (beta, |gamma|)"))
+        self.predicted = self.live.animate(d_out.scatter([0.0], [1.0], **PREDICTED))
         even = np.linspace(-VALUE_LIM, VALUE_LIM, BINS + 1)
         columns = zip((h_raw, h_norm, h_out), (d_raw, d_norm, d_out), (raw_edges(), even, even),
                       (symlog, linear, linear), COLORS, strict=True)
@@ -118,9 +117,11 @@ class ExplorerFigure:
         step = 2 * VALUE_LIM / BINS
         h_norm.plot(x, step * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi), "k--", lw=1, label="N(0, 1)")
         h_norm.legend(loc="upper right", fontsize=8, frameon=False)
-        d_norm.scatter([0.0], [1.0], label="predicted (0, 1)", **PREDICTED)
-        for d in (d_norm, d_out):
-            d.legend(loc="lower right", fontsize=8, frameon=False)
+        d_norm.scatter([0.0], [1.0], **PREDICTED)
+        # the bottom row's legends, as titles: the dots move everywhere, a legend would hide some
+        d_raw.set_title("dots: the 100 features", fontsize=9)
+        d_norm.set_title("dots: features; ring: predicted (0, 1)", fontsize=9)
+        d_out.set_title("dots: features; rings: predicted (beta_j, |gamma_j|)", fontsize=9)
 
     @staticmethod
     def _style_raw(h, d):

@@ -48,7 +48,7 @@ class Quiz:
                                           layout=widgets.Layout(width="auto"))
             choice.add_class(f"bn-quiz-q{k}")
             choice.observe(lambda change, k=k: self._check(k), names="value")
-            feedback = widgets.HTML()
+            feedback = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))  # no page jump
             feedback.add_class(f"bn-quiz-feedback-{k}")
             self.choices.append(choice)
             self.feedback.append(feedback)
