@@ -72,15 +72,16 @@ class NoiseExplorer:
         mean_line.set_data(history["watch"]["step"], history["watch"]["mean"][:, self.unit])
 
     def update(self, strength=0.5):
-        """Re-train BN + noise at this strength; redraw. Returns {kind: (final loss, drift)}."""
+        """Re-train BN + noise at this strength; redraw. Returns and keeps as self.summary
+        {kind: (final training loss, drift of layer 2's input)}."""
         self.runs["noisy"] = self._train(["noisy"], strength)["noisy"]
         self._draw("noisy", self.runs["noisy"])
         self.live.refresh()
-        summary = {k: (final_loss(h["loss"]), drift(h["watch"])) for k, h in self.runs.items()}
+        self.summary = {k: (final_loss(h["loss"]), drift(h["watch"])) for k, h in self.runs.items()}
         self.readout.value = "<br>".join(
             f"<b>{LABELS[k]}</b>: final loss {f:.3f}, input drift per record {d:.3f}"
-            for k, (f, d) in summary.items())
-        return summary
+            for k, (f, d) in self.summary.items())
+        return self.summary
 
 
 def plot_lr_sweep(sweep, ceiling=10.0):
@@ -88,14 +89,17 @@ def plot_lr_sweep(sweep, ceiling=10.0):
     the largest stable lr of each kind as a dashed line. Returns the figure."""
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     lr = sweep["lr"]
-    for kind, final in sweep["final"].items():
+    for i, (kind, final) in enumerate(sweep["final"].items()):
         ok = np.isfinite(final)
         style = {"color": COLORS[kind], "label": LABELS[kind]}
         ax.plot(lr[ok], np.minimum(final[ok], ceiling), "o-", **style)
-        ax.plot(lr[~ok], np.full((~ok).sum(), ceiling), "x", color=COLORS[kind], ms=9, mew=2)
+        row = ceiling * 1.6**i  # one row of x per kind, so they do not hide each other
+        ax.plot(lr[~ok], np.full((~ok).sum(), row), "x", color=COLORS[kind], ms=9, mew=2)
         best = sweep["largest_stable"][kind]
         if best is not None:
-            ax.axvline(best, color=COLORS[kind], ls="--", lw=1)
+            ax.axvline(best, color=COLORS[kind], ls=(i * 3, (3, 6)), lw=1.5)
+    ax.axhline(np.log(10), color="0.5", ls=":", lw=1)
+    ax.text(lr[0], np.log(10) * 1.1, "chance (ln 10)", color="0.4", fontsize=8)
     ax.set(xscale="log", yscale="log", xlabel="learning rate",
            ylabel="final training loss", title="x: diverged;  dashed: largest stable lr")
     ax.legend(fontsize=9)
