@@ -1,0 +1,119 @@
+"""Fixtures of the browser tests: one Chromium, one JupyterLab and one Voila server per session.
+
+Every notebook in notebooks/ (globbed when pytest collects) is opened in a fresh page. A notebook's
+page is kept open after its test when other tests want it (notebook 01's slider tests), so its
+cells run once per server.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import pages  # noqa: E402
+import servers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = Path(os.environ.get("BN_NOTEBOOK_DIR", ROOT / "notebooks"))  # another for trials
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
+NB01 = NOTEBOOK_DIR / "01_bn_live.ipynb"
+ARTIFACTS = ROOT / "test-artifacts"
+VIEWPORT = {"width": 1280, "height": 1000}
+
+
+def pytest_generate_tests(metafunc):
+    """A test taking `notebook` runs once per notebook (a Path), named by its stem."""
+    if "notebook" in metafunc.fixturenames:
+        metafunc.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+
+
+class App:
+    """A server plus the pages opened on it, each notebook run at most once."""
+
+    def __init__(self, kind, server, browser):
+        self.kind, self.server, self.browser = kind, server, browser
+        self.pages = {}
+
+    def run(self, name):
+        """A page showing notebooks/<name> with every cell run (Lab: Run All; Voila: render)."""
+        if name not in self.pages:
+            page = self.browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(30_000)
+            self.pages[name] = page
+            try:
+                if self.kind == "lab":
+                    pages.open_in_lab(page, self.server, name)
+                    pages.run_all_in_lab(page)
+                else:
+                    pages.open_in_voila(page, self.server, name)
+            except Exception as error:
+                shot = self.screenshot(name, "failure")
+                raise AssertionError(f"{self.kind} could not run {name} ({error}); screenshot "
+                                     f"{shot}; server log:\n{self.server.tail()}") from error
+        return self.pages[name]
+
+    def check(self, path):
+        """Run notebook `path`: no error, no broken widget, a slider drawn where it has controls."""
+        page = self.run(path.name)
+        try:
+            assert pages.problems(page) == []
+            if pages.has_controls(path):
+                assert page.locator(pages.SLIDER).count() >= 1, "it has sliders: none drawn"
+        finally:
+            if path != NB01:  # notebook 01's page stays open for its slider tests
+                self.release(path.name)
+
+    def release(self, name):
+        """Close a notebook's page (and in Lab, shut its kernel down)."""
+        page = self.pages.pop(name, None)
+        if page is not None:
+            page.close()
+            if self.kind == "lab":
+                pages.shut_down_kernel(self.server, name)
+
+    def screenshot(self, name, label):
+        """Save a full-page screenshot to test-artifacts/<kind>-<notebook>-<label>.png."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{self.kind}-{Path(name).stem}-{label}.png"
+        self.pages[name].screenshot(path=path, full_page=True)
+        return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(servers.CHROMIUM, os.X_OK):
+        pytest.skip(f"{servers.CHROMIUM} is missing (tests/run.sh installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = servers.launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def _app(kind, browser, tmp_path_factory):
+    with servers.serve(kind, NOTEBOOK_DIR, tmp_path_factory.mktemp(kind)) as server:
+        app = App(kind, server, browser)
+        yield app
+        for name in list(app.pages):
+            app.release(name)
+
+
+@pytest.fixture(scope="session")
+def lab(browser, tmp_path_factory):
+    yield from _app("lab", browser, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def voila(browser, tmp_path_factory):
+    yield from _app("voila", browser, tmp_path_factory)
+
+
+@pytest.fixture
+def nb01():
+    if not NB01.exists():
+        pytest.skip("notebooks/01_bn_live.ipynb does not exist yet")
+    return NB01.name

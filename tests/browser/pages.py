@@ -1,0 +1,155 @@
+"""Driving a notebook page in JupyterLab or Voila: open, Run All, find problems, move sliders.
+
+Shared by the browser tests and benchmarks/slider_latency.py. `page` is a Playwright sync Page;
+`server` a servers.Server. Selectors are those of JupyterLab 4 / ipywidgets 8 (see
+/work/shared/BROWSER-TESTING.md).
+"""
+
+import contextlib
+import json
+import re
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ERROR = ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']"
+STDERR = ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
+OUTPUT = ".jp-OutputArea-output"
+SLIDER = ".widget-slider"
+BROKEN_WIDGET = ("Loading widget...", "Error displaying widget")
+
+# Lab's kernel is ready when the status bar says "Python 3 (ipykernel) | Idle" (the execution
+# indicator says idle already while the kernel is still "Initializing": Run All would be lost).
+KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+  .some(e => /[|] Idle$/.test(e.textContent.trim()) && !e.textContent.includes('No Kernel'))"""
+
+# Lab is done when its kernel is idle and no code cell is queued or running; every code cell then
+# shows "[n]:" (or Run All stopped at an error).
+LAB_DONE = """([error]) => {
+  if (!(""" + KERNEL_IDLE + """)()) return false;
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
+    .map(e => e.textContent.trim());
+  if (prompts.some(p => p.includes('*'))) return false;
+  return prompts.every(p => /^\\[\\d+\\]:$/.test(p)) || document.querySelector(error) !== null;
+}"""
+
+WIDGETS_SETTLED = """([output, texts]) => ![...document.querySelectorAll(output)]
+  .some(e => texts.some(t => e.textContent.includes(t)))"""
+
+
+def click_menu(page, menu, command):
+    """Click a top menu ("Run") and then its item (by data-command)."""
+    page.locator(".lm-MenuBar-item", has_text=menu).click()
+    page.locator(f"li.lm-Menu-item[data-command='{command}']").click()
+
+
+def open_in_lab(page, server, name, timeout=60):
+    """Open notebooks/<name> in JupyterLab and wait for its kernel to be idle."""
+    page.goto(f"{server.url}lab/tree/{name}?reset")  # reset: not the last page's tabs
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
+    page.wait_for_function(KERNEL_IDLE, timeout=timeout * 1000, polling=100)
+
+
+def run_all_in_lab(page, timeout=120):
+    """Edit > Clear Outputs of All Cells, Run > Run All Cells; wait until every cell has run."""
+    click_menu(page, "Edit", "editmenu:clear-all")
+    click_menu(page, "Run", "runmenu:run-all")
+    page.wait_for_function(LAB_DONE, arg=[ERROR], timeout=timeout * 1000, polling=200)
+    settle_widgets(page)
+
+
+def open_in_voila(page, server, name, timeout=120):
+    """Render notebooks/<name> with Voila (it runs every cell) and wait for the widgets."""
+    page.goto(f"{server.url}voila/render/{name}", timeout=timeout * 1000)
+    page.wait_for_selector("#loading", state="detached", timeout=timeout * 1000)
+    settle_widgets(page)
+
+
+def settle_widgets(page, timeout=30):
+    """Wait (bounded) until no widget output says "Loading widget..." any more."""
+    with contextlib.suppress(PlaywrightTimeout):  # problems() reports what still loads
+        page.wait_for_function(WIDGETS_SETTLED, arg=[OUTPUT, list(BROKEN_WIDGET)],
+                               timeout=timeout * 1000, polling=200)
+
+
+def problems(page):
+    """What a learner would see go wrong on the page: errors, warnings, broken widgets."""
+    found = [f"error output: {t[:800]}" for t in page.locator(ERROR).all_text_contents()]
+    found += [f"stderr output: {t[:800]}" for t in page.locator(STDERR).all_text_contents()]
+    for text in page.locator(OUTPUT).all_text_contents():
+        found += [f"widget shows {bad!r}: {text[:200]}" for bad in BROKEN_WIDGET if bad in text]
+        if "There was an error when executing cell" in text:  # Voila without tracebacks
+            found.append(f"voila: {text[:800]}")
+    found += [f"dialog: {t[:300]}" for t in page.locator(".jp-Dialog").all_text_contents()]
+    if page.locator(".jp-Notebook-ExecutionIndicator").count():  # JupyterLab
+        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")
+        idle = [p.strip() for p in prompts.all_text_contents() if p.strip() in ("[ ]:", ":")]
+        if idle:
+            found.append(f"{len(idle)} code cells did not run")
+    return found
+
+
+def has_controls(path):
+    """Whether a notebook creates sliders: in its code, or in a bn_core module it uses."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    package = Path(__file__).resolve().parents[2] / "bn_core"
+    used = set(re.findall(r"bn_core\.(\w+)", code))  # import bn_core.x, from bn_core.x import
+    for names in re.findall(r"from bn_core import \(?([\w\s,]+)", code):
+        used.update(re.findall(r"\w+", names))  # from bn_core import x, y (modules or not)
+    sources = [code] + [(package / f"{m}.py").read_text() for m in sorted(used)
+                        if (package / f"{m}.py").exists()]
+    return any(word in text for text in sources for word in ("Slider", "interact("))
+
+
+def shut_down_kernel(server, name):
+    """Shut down the kernel of notebook `name` in Lab (closing its page does not: free memory)."""
+    with urllib.request.urlopen(f"{server.url}api/sessions", timeout=10) as response:
+        sessions = [s for s in json.load(response) if s["path"] == name]
+    for session in sessions:
+        request = urllib.request.Request(f"{server.url}api/sessions/{session['id']}",
+                                         method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+def handle(page, cls):
+    """The noUiSlider handle of the slider widget with CSS class `cls` ("bn-gamma")."""
+    return page.locator(f".{cls} .noUi-handle").first
+
+
+def slider_value(page, cls):
+    """The value a slider shows in its readout (aria-valuenow is rounded to 1 decimal)."""
+    text = page.locator(f".{cls} .widget-readout").first.inner_text()
+    return float(text.replace("\u2212", "-"))  # the readout prints a unicode minus
+
+
+def press(page, cls, key, times=1):
+    """Focus a slider's handle and press a key ("ArrowRight", "End") `times` times."""
+    h = handle(page, cls)
+    h.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def drag(page, cls, dx):
+    """Drag a slider's handle `dx` pixels with the mouse, in small steps like a hand."""
+    box = handle(page, cls).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=8)
+    page.mouse.up()
+
+
+def wait_for_new_src(page, selector, old_src, timeout=10):
+    """Wait until the image `selector` shows something other than `old_src`; return the new src."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        src = page.locator(selector).first.get_attribute("src")
+        if src != old_src:
+            return src
+        time.sleep(0.05)
+    raise AssertionError(f"{selector} kept the same image for {timeout} s")

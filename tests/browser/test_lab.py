@@ -1,0 +1,37 @@
+"""Every notebook in JupyterLab, as a learner runs it: Run All, no error, every widget drawn; then
+notebook 01's sliders moved by keyboard and mouse, its figure and readouts following."""
+
+import nb01_checks as nb01c
+
+
+def test_notebook_runs_clean(lab, notebook):
+    lab.check(notebook)
+
+
+def test_gamma_keyboard(lab, nb01):
+    page = lab.run(nb01)
+    lab.screenshot(nb01, "before")
+    nb01c.check_key(page, "bn-gamma", "ArrowRight", 3)
+    nb01c.check_key(page, "bn-gamma", "ArrowLeft", 9)
+
+
+def test_gamma_mouse_drag(lab, nb01):
+    page = lab.run(nb01)
+    nb01c.check_drag(page, "bn-gamma", -40)
+
+
+def test_beta_keyboard(lab, nb01):
+    page = lab.run(nb01)
+    nb01c.check_key(page, "bn-beta", "ArrowRight", 5)
+
+
+def test_batch_size(lab, nb01):
+    page = lab.run(nb01)
+    nb01c.check_key(page, "bn-n", "ArrowRight", 4)
+    nb01c.check_key(page, "bn-n", "End")
+
+
+def test_identity_recovery(lab, nb01):
+    page = lab.run(nb01)
+    nb01c.check_identity(page)
+    lab.screenshot(nb01, "after")

@@ -1,0 +1,19 @@
+"""Every notebook served by Voila (a web app without code, for a class): it renders with no error
+and every widget drawn; notebook 01's sliders and button work there too."""
+
+import nb01_checks as nb01c
+
+
+def test_notebook_renders_clean(voila, notebook):
+    voila.check(notebook)
+
+
+def test_sliders_and_identity(voila, nb01):
+    page = voila.run(nb01)
+    voila.screenshot(nb01, "before")
+    nb01c.check_key(page, "bn-gamma", "ArrowLeft", 4)
+    nb01c.check_drag(page, "bn-gamma", 30)
+    nb01c.check_key(page, "bn-beta", "ArrowLeft", 6)
+    nb01c.check_key(page, "bn-n", "PageUp")
+    nb01c.check_identity(page)
+    voila.screenshot(nb01, "after")
