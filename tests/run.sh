@@ -26,6 +26,8 @@ fi
 # The kernels the notebooks run in must be this venv's Python, whatever else is installed.
 export JUPYTER_PATH="$PWD/.venv/share/jupyter"
 export PYTHONHASHSEED=0 MPLBACKEND=Agg
+# The demos multiply tiny matrices: two BLAS threads fighting over two busy cores only cost time.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .venv/bin/ruff check .
 .venv/bin/python tools/nbclean.py --check notebooks/*.ipynb
