@@ -17,11 +17,16 @@ batch to batch with (normal population, large N, first-order expansion in mu_B a
 In eval mode the running statistics replace the batch's, and all of this coupling disappears.
 """
 
+from functools import partial
+
 import numpy as np
 
 from bn_core._checks import check_eps
-from bn_core.functional import batchnorm_forward
+from bn_core.data import load_digits_split
+from bn_core.functional import batchnorm_forward, normalize, normalize_backward
 from bn_core.layers import BatchNorm1d
+from bn_core.nn import mlp
+from bn_core.train import accuracy, train
 
 
 def bn_jacobian(x, gamma=1.0, eps=1e-5):
@@ -93,3 +98,65 @@ def jitter_theory(ns, z0=1.5):
 def loglog_slope(ns, values):
     """Slope of the least-squares line through (log N, log value): -0.5 means 1/sqrt(N)."""
     return float(np.polyfit(np.log(ns), np.log(values), 1)[0])
+
+
+class GhostBatchNorm1d(BatchNorm1d):
+    """BatchNorm1d whose training-mode statistics come from "ghost batches" (Hoffer et al., 2017):
+    the batch x: (N, D) is cut into N / ghost consecutive groups of `ghost` examples, each
+    normalized with its own mu and var. The gradient still averages over all N examples, so the
+    batch size of SGD stays N while BN's jitter is that of batches of `ghost`.
+    """
+
+    def __init__(self, num_features, ghost=4, eps=1e-5, momentum=0.1):
+        super().__init__(num_features, eps, momentum)
+        if not isinstance(ghost, (int, np.integer)) or ghost < 2:
+            raise ValueError(f"ghost: got {ghost!r}; expected an integer >= 2 (BN needs N >= 2)")
+        self.ghost = int(ghost)
+
+    def _train_forward(self, x):
+        n, g = len(x), self.ghost
+        if n % g:
+            raise ValueError(f"x: got a batch of N={n}; expected a multiple of ghost={g}")
+        xg = x.reshape(n // g, g, -1)  # (N / g, g, D): one row of chunks per ghost batch
+        x_hat, mu, var = normalize(xg, (1,), self.eps)  # mu, var: (N / g, 1, D), per ghost batch
+        out = (self.gamma * x_hat + self.beta).reshape(x.shape)  # (N, D)
+        # for the running statistics: the mean of the ghost means and of the UNBIASED ghost vars,
+        # stored as a biased var of N values because the layer multiplies it by N / (N - 1)
+        var_running = var.mean(axis=(0, 1)) * g / (g - 1) * (n - 1) / n  # (D,)
+        cache = {"mu": mu.mean(axis=(0, 1)), "var": var_running, "x_hat": x_hat, "ghost_var": var}
+        return out, cache
+
+    def _train_backward(self, dout, cache):
+        x_hat = cache["x_hat"]  # (N / g, g, D)
+        dout = np.asarray(dout, dtype=x_hat.dtype).reshape(x_hat.shape)
+        dbeta = dout.sum(axis=(0, 1))  # (D,)
+        dgamma = (dout * x_hat).sum(axis=(0, 1))  # (D,)
+        dx = normalize_backward(dout * self.gamma, x_hat, cache["ghost_var"], (1,), self.eps)
+        return dx.reshape(len(dx) * self.ghost, -1), dgamma, dbeta
+
+
+def ghost_experiment(rng, ghosts=(2, 4, 8, 32), repeats=2, n_train=300, batch=32, steps=600,
+                     lr=0.1, sizes=(64, 100, 100, 10)):
+    """Does BN's batch jitter regularize? Train the same MLP (ReLU, BN before each activation) on
+    n_train digits with SGD batches of `batch`, BN statistics over ghost batches of each size in
+    `ghosts`, and without BN. Each repeat draws one seed from rng, shared by every variant (same
+    initial weights, same minibatches): a paired comparison.
+
+    Returns a dict: "ghosts": (G,), "train", "test": (G, R) accuracies in eval mode, and
+    "plain_train", "plain_test": (R,) without BN.
+    """
+    x_train, y_train, x_test, y_test = load_digits_split()
+    data = (x_train[:n_train], y_train[:n_train], x_test, y_test)
+    seeds = rng.integers(2**32, size=repeats)
+    variants = [*ghosts, None]  # None: no BN
+    acc = np.zeros((len(variants), repeats, 2))  # (G + 1, R, train / test)
+    for i, ghost in enumerate(variants):
+        for r, seed in enumerate(seeds):
+            run_rng = np.random.default_rng(seed)
+            norm = None if ghost is None else partial(GhostBatchNorm1d, ghost=ghost)
+            model = mlp(sizes, "relu", bn=None if ghost is None else "before", rng=run_rng,
+                        norm_layer=norm)
+            train(model, data, steps, batch, lr, run_rng, eval_every=steps)
+            acc[i, r] = accuracy(model, *data[:2]), accuracy(model, *data[2:])
+    return {"ghosts": np.array(ghosts), "train": acc[:-1, :, 0], "test": acc[:-1, :, 1],
+            "plain_train": acc[-1, :, 0], "plain_test": acc[-1, :, 1]}

@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from bn_core.coupling import (
     bn_jacobian,
+    ghost_experiment,
     jitter_curve,
     jitter_theory,
     off_diagonal_size,
@@ -183,3 +184,53 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
 
     slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
     return panel(live, {"n": slider.add_class("bn-sampling-n")}, update)
+
+
+RUNS = {"default": {"ghosts": (2, 4, 8, 32), "repeats": 2},  # 10 trainings, a few seconds
+        "bigger": {"ghosts": (2, 4, 8, 16, 32), "repeats": 5}}  # 30 trainings
+
+
+def regularization_panel(rng, runs=RUNS):
+    """Train and test accuracy against the ghost-batch size of BN's statistics (SGD batch fixed),
+    and the train - test gap; dashed: the same network without BN. The "run" buttons choose an
+    experiment of `runs` (name -> ghost_experiment keyword arguments), trained on first use."""
+    results = {}  # run name -> ghost_experiment's dict, computed on first use
+    live = LiveFigure(ncols=2, figsize=(10, 3.4))
+    ax_acc, ax_gap = live.axes
+    for ax in live.axes:
+        ax.set_xscale("log", base=2)
+        ax.set_xticks([2, 4, 8, 16, 32], labels=["2", "4", "8", "16", "32"])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set(xlim=(1.6, 40), xlabel="ghost batch size (BN statistics); SGD batch 32")
+    ax_acc.set(ylim=(0.7, 1.01), ylabel="accuracy (eval mode)", title="train and test accuracy")
+    ax_gap.set(ylim=(-0.02, 0.12), ylabel="train - test accuracy",
+               title="the generalization gap")
+    styles = {"train": ("tab:blue", "train"), "test": ("tab:orange", "test"), "gap": ("k", "gap")}
+    artists = {}
+    for key, (color, label) in styles.items():
+        ax = ax_gap if key == "gap" else ax_acc
+        artists[key] = live.animate(
+            ax.plot([], [], "o-", color=color, lw=2, label=f"{label}, BN")[0],
+            ax.plot([], [], "o", color=color, alpha=0.3, ms=4)[0],
+            ax.axhline(np.nan, color=color, ls="--", label=f"{label}, no BN"))
+    ax_acc.legend(loc="lower right", fontsize=9, ncol=2)
+    ax_gap.legend(loc="upper right", fontsize=9)
+    readout = live.animate(ax_gap.text(1.8, 0.105, "", fontsize=10))
+
+    def update(run):
+        if run not in results:
+            results[run] = ghost_experiment(rng, **runs[run])
+        res = results[run]
+        values = {"train": (res["train"], res["plain_train"]),
+                  "test": (res["test"], res["plain_test"]),
+                  "gap": (res["train"] - res["test"], res["plain_train"] - res["plain_test"])}
+        for key, (bn_values, plain) in values.items():
+            mean_line, points, plain_line = artists[key]
+            mean_line.set_data(res["ghosts"], bn_values.mean(axis=1))  # (G, R) -> (G,)
+            points.set_data(np.repeat(res["ghosts"], bn_values.shape[1]), bn_values.ravel())
+            plain_line.set_ydata([plain.mean()] * 2)
+        readout.set_text(f"{bn_values.shape[1]} repeats per point (faint dots)")
+        return {"run": run, **res}
+
+    buttons = widgets.ToggleButtons(options=list(runs), description="run")
+    return panel(live, {"run": buttons.add_class("bn-ghost-run")}, update)
