@@ -1,0 +1,225 @@
+"""Slider latency in a real browser: keydown on a slider handle -> the new figure pixels on screen.
+
+    .venv/bin/python benchmarks/slider_latency.py [--moves 20] [--only 01] [--no-kernel]
+
+JupyterLab and Debian's Chromium (headless), started as in the browser tests
+(tests/browser/servers.py). For each slider: focus its handle, press ArrowRight / ArrowLeft
+(alternating, so the value stays in range) `--moves` times. In the page, a keydown listener notes
+performance.now() and polls with requestAnimationFrame until the figure's <img> has a new src; then
+img.decode() and one more frame: the frame that paints the new image. Median and max per slider.
+
+After: every notebook with sliders driving a LiveFigure (a widget-image next to the slider);
+notebook 01's five sliders at N = 32 and at N = 512. Before, measured in the same run: the usual
+`interact` + inline PNG version of notebook 01's figure (a new pyplot figure per move, the same
+2 x 3 panels), written to a temporary notebook. Then the kernel-side callback time
+(benchmarks/callback_latency.py). Target for notebook 01: median < 50 ms, max < 120 ms.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "benchmarks")]
+
+import pages  # noqa: E402
+import servers  # noqa: E402
+
+NB01 = "01_bn_live.ipynb"
+BEFORE = "before_interact.ipynb"
+NB01_SLIDERS = ("gamma", "beta", "n", "shift", "scale")
+
+# Arm one measurement: the next keydown on `handle` starts the clock, the painted new src stops it.
+ARM = """([handle, figure, timeoutMs]) => {
+  const before = document.querySelector(figure)?.src;
+  window.__latency = undefined;
+  document.querySelector(handle).addEventListener('keydown', () => {
+    const t0 = performance.now();
+    const poll = () => {
+      const img = document.querySelector(figure);  // interact replaces the <img>: look it up again
+      if (img && img.src !== before) {
+        const seen = performance.now() - t0;  // kernel + websocket + widget view
+        img.decode().then(() => requestAnimationFrame(() => {
+          window.__latency = [performance.now() - t0, seen]; }), () => { window.__latency = -1; });
+      } else if (performance.now() - t0 > timeoutMs) {
+        window.__latency = null;
+      } else {
+        requestAnimationFrame(poll);
+      }
+    };
+    requestAnimationFrame(poll);
+  }, {capture: true, once: true});
+}"""
+
+# Mark every slider that has a widget image (a LiveFigure) in its cell, or after it on the page.
+TAG = """() => {
+  const images = [...document.querySelectorAll('img.widget-image')];
+  const found = [];
+  document.querySelectorAll('.widget-slider').forEach((slider, i) => {
+    const handle = slider.querySelector('.noUi-handle');
+    if (!handle) return;
+    const cell = slider.closest('.jp-Cell');
+    const img = (cell && cell.querySelector('img.widget-image')) || images.find(
+      e => slider.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+    if (!img) return;
+    handle.dataset.benchSlider = i;
+    img.dataset.benchFigure = img.dataset.benchFigure || i;
+    const label = slider.querySelector('.widget-label')?.textContent.trim() || `slider ${i}`;
+    const figure = `[data-bench-figure="${img.dataset.benchFigure}"]`;
+    found.push([label, `[data-bench-slider="${i}"]`, figure]);
+  });
+  return found;
+}"""
+
+BEFORE_CODE = '''\
+%matplotlib inline
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from bn_core.explorer import draw_base, explore
+
+base = draw_base(np.random.default_rng(0))
+
+def slider(cls, name, **kw):
+    return cls(description=name, continuous_update=True, **kw).add_class(f"bn-{name}")
+
+def show(gamma=1.0, beta=0.0, n=32, shift=0.0, scale=1.0):
+    f = explore(base, gamma, beta, n, shift, scale)
+    fig, axes = plt.subplots(2, 3, figsize=(11, 6), dpi=80, layout="constrained")
+    for k, a in enumerate((f.z, f.x_hat, f.y)):
+        axes[0, k].hist(a.ravel(), bins=80)
+        axes[1, k].scatter(a.mean(axis=0), a.std(axis=0), s=14)
+    plt.show()
+
+fs = widgets.FloatSlider
+widgets.interact(show, gamma=slider(fs, "gamma", min=-3, max=3, step=0.05, value=1),
+                 beta=slider(fs, "beta", min=-3, max=3, step=0.05, value=0),
+                 n=slider(widgets.IntSlider, "n", min=2, max=512, value=32),
+                 shift=slider(fs, "shift", min=-1e3, max=1e3, step=0.1, value=0),
+                 scale=slider(widgets.FloatLogSlider, "scale", base=10, min=-3, max=3,
+                              step=0.05, value=1));
+'''
+
+
+def write_before(path):
+    """The `interact` + inline PNG notebook: the approach before LiveFigure (not in the series)."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BEFORE_CODE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def wait_kernel_idle(page, timeout=120):
+    page.wait_for_function(pages.KERNEL_IDLE, timeout=timeout * 1000, polling=50)
+
+
+def measure(page, handle, figure, moves, timeout=3.0):
+    """[ms to the painted new figure, ms to its new src] after each of `moves` alternating arrow
+    keys (None: no new figure within `timeout` s; -1: the image did not decode)."""
+    h = page.locator(handle)
+    right = float(h.get_attribute("aria-valuenow")) < float(h.get_attribute("aria-valuemax"))
+    times = []
+    for i in range(moves):
+        wait_kernel_idle(page)
+        page.evaluate(ARM, [handle, figure, 1000 * timeout])
+        h.focus()
+        page.keyboard.press("ArrowRight" if right == (i % 2 == 0) else "ArrowLeft")
+        page.wait_for_function("() => window.__latency !== undefined", timeout=0, polling=20)
+        times.append(page.evaluate("window.__latency"))
+        if times.count(None) >= 2:  # this slider does not redraw this figure (or trains): skip
+            break
+    return times
+
+
+def row(notebook, label, n, times):
+    """(notebook, slider, N, median ms, max ms, median ms to new src, moves done, moves lost)."""
+    done = np.array([t for t in times if isinstance(t, list)]).reshape(-1, 2)
+    if not len(done):
+        return (notebook, label, n, float("nan"), float("nan"), float("nan"), 0, len(times))
+    return (notebook, label, n, float(np.median(done[:, 0])), float(done[:, 0].max()),
+            float(np.median(done[:, 1])), len(done), len(times) - len(done))
+
+
+def measure_nb01_like(page, notebook, moves):
+    """gamma, beta, n, shift, scale at N = 32, then N = 512 (End on the N slider)."""
+    rows = []
+    for n in (32, 512):
+        if n == 512:
+            pages.press(page, "bn-n", "End")
+        for name in NB01_SLIDERS:
+            handle, figure = f".bn-{name} .noUi-handle", ".bn-figure" if notebook == NB01 else \
+                ".widget-output img"
+            rows.append(row(notebook, name, n, measure(page, handle, figure, moves)))
+            print(*rows[-1][:6], flush=True)
+    return rows
+
+
+def run_notebook(browser, server, name, moves):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        pages.open_in_lab(page, server, name)
+        pages.run_all_in_lab(page, timeout=300)
+        if name in (NB01, BEFORE):
+            return measure_nb01_like(page, name, moves)
+        rows = []
+        for label, handle, figure in page.evaluate(TAG):
+            rows.append(row(name, label, "", measure(page, handle, figure, moves)))
+            print(*rows[-1][:6], flush=True)
+        return rows
+    finally:
+        page.close()
+        pages.shut_down_kernel(server, name)
+
+
+def print_table(rows):
+    print("\nkeydown -> new pixels on screen, ms (src: median ms until the new image arrived)")
+    print(f"{'notebook':<26} {'slider':<16} {'N':>4} {'median':>7} {'max':>7} {'src':>6} "
+          f"{'moves':>5} {'lost':>4}")
+    for nb, label, n, median, worst, src, done, lost in rows:
+        print(f"{nb:<26} {label[:16]:<16} {n!s:>4} {median:7.1f} {worst:7.1f} {src:6.1f} "
+              f"{done:5d} {lost:4d}")
+    before = {(r[1], r[2]): r[3] for r in rows if r[0] == BEFORE}
+    after = [r for r in rows if r[0] == NB01 and (r[1], r[2]) in before]
+    if after:
+        print("\nnotebook 01, median ms: before (interact + inline PNG) -> after (LiveFigure)")
+        for _, label, n, median, worst, *_ in after:
+            b = before[(label, n)]
+            print(f"  {label:<6} N={n:<4} {b:7.1f} -> {median:6.1f}  ({b / median:.1f}x faster; "
+                  f"after: max {worst:.0f} ms; target median < 50, max < 120)")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=20, help="key presses per slider")
+    parser.add_argument("--only", default="", help="notebooks whose name contains this")
+    parser.add_argument("--no-kernel", action="store_true", help="skip the kernel-side part")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    names = [BEFORE] + sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")
+                              if args.only in p.name and pages.has_controls(p))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
+            servers.serve("lab", ROOT / "notebooks", Path(tmp)) as server:
+        write_before(server.root / BEFORE)
+        browser = servers.launch_chromium(playwright)
+        for name in names:
+            t0 = time.monotonic()
+            rows += run_notebook(browser, server, name, args.moves)
+            print(f"# {name}: {time.monotonic() - t0:.0f} s", flush=True)
+        browser.close()
+    print_table(rows)
+    if not args.no_kernel:
+        import callback_latency
+
+        print("\nkernel side (benchmarks/callback_latency.py):")
+        callback_latency.main(["--moves", str(args.moves)])
+
+
+if __name__ == "__main__":
+    main()
