@@ -39,6 +39,15 @@ def check_eps(eps, dtype=np.float64):
     return np.dtype(dtype).type(value)
 
 
+def check_norm_inputs(x, gamma, beta, eps, ndim, shape_text):
+    """The arguments of every normalization function: x of rank `ndim` (float), gamma and beta
+    with one entry per feature/channel (axis 1 of x), eps > 0. Returns them converted."""
+    x = as_float_array(x, "x", ndim=ndim, shape_text=shape_text)
+    gamma = check_vector(gamma, "gamma", x.shape[1], x.dtype)
+    beta = check_vector(beta, "beta", x.shape[1], x.dtype)
+    return x, gamma, beta, check_eps(eps, x.dtype)
+
+
 def check_momentum(momentum):
     """momentum in [0, 1]: the weight of the new batch in the running statistics."""
     try:

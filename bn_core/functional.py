@@ -23,7 +23,7 @@ std 1, and a constant feature gives x_hat == 0 exactly, so out == beta. Results 
 
 import numpy as np
 
-from bn_core._checks import as_float_array, check_eps, check_vector
+from bn_core._checks import check_norm_inputs
 
 # --------------------------------------------------------------------------------------------
 # The textbook version: batch norm of an (N, D) batch, every intermediate named.
@@ -37,16 +37,13 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     Returns out: (N, D), same dtype as x, and cache: dict of the named intermediates
     x_hat: (N, D); mu, var, std = sqrt(var + eps), inv_std = 1 / std, gamma: (D,); eps.
     """
-    x = as_float_array(x, "x", ndim=2, shape_text="(N, D)")
+    x, gamma, beta, eps = check_norm_inputs(x, gamma, beta, eps, 2, "(N, D)")
     n, d = x.shape
     if n < 2:
         raise ValueError(
             f"x: got a batch of N={n} example; batch norm in training mode needs N >= 2, "
             "because the variance of a single value is undefined (use eval mode for one example)"
         )
-    gamma = check_vector(gamma, "gamma", d, x.dtype)
-    beta = check_vector(beta, "beta", d, x.dtype)
-    eps = check_eps(eps, x.dtype)
 
     # mu = (1/N) sum_i x_i, computed on x shifted by its first row (exact for constant features).
     # Arranged for speed (measured in benchmarks/core_speed.py): sums as BLAS products with a
@@ -166,16 +163,13 @@ def batchnorm2d_forward(x, gamma, beta, eps=1e-5):
 
     x: (N, C, H, W) with N * H * W >= 2; gamma: (C,); beta: (C,). Returns out: (N, C, H, W), cache.
     """
-    x = as_float_array(x, "x", ndim=4, shape_text="(N, C, H, W)")
+    x, gamma, beta, eps = check_norm_inputs(x, gamma, beta, eps, 4, "(N, C, H, W)")
     n, c, h, w = x.shape
     if n * h * w < 2:
         raise ValueError(
             f"x: got shape {x.shape}, one value per channel; batch norm in training mode needs "
             "N * H * W >= 2 values per channel (use eval mode for one example)"
         )
-    gamma = check_vector(gamma, "gamma", c, x.dtype)
-    beta = check_vector(beta, "beta", c, x.dtype)
-    eps = check_eps(eps, x.dtype)
     x_hat, mu, var = normalize(x, (0, 2, 3), eps)  # mu, var: (1, C, 1, 1)
     out = gamma[:, None, None] * x_hat + beta[:, None, None]
     cache = {"x_hat": x_hat, "mu": mu.reshape(c), "var": var.reshape(c), "gamma": gamma, "eps": eps}
@@ -202,11 +196,7 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     x: (N, D), any N >= 1; gamma: (D,); beta: (D,). mu, var: (N, 1), one pair per example.
     Returns out: (N, D), cache.
     """
-    x = as_float_array(x, "x", ndim=2, shape_text="(N, D)")
-    d = x.shape[1]
-    gamma = check_vector(gamma, "gamma", d, x.dtype)
-    beta = check_vector(beta, "beta", d, x.dtype)
-    eps = check_eps(eps, x.dtype)
+    x, gamma, beta, eps = check_norm_inputs(x, gamma, beta, eps, 2, "(N, D)")
     x_hat, mu, var = normalize(x, (1,), eps)  # per example: mean over axis 1, (N, D) -> (N, 1)
     out = gamma * x_hat + beta
     cache = {"x_hat": x_hat, "mu": mu, "var": var, "gamma": gamma, "eps": eps}
@@ -229,7 +219,7 @@ def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):
     x: (N, C, H, W); gamma: (C,); beta: (C,); num_groups G divides C. G = 1 is LayerNorm over
     (C, H, W); G = C is InstanceNorm. Returns out: (N, C, H, W), cache.
     """
-    x = as_float_array(x, "x", ndim=4, shape_text="(N, C, H, W)")
+    x, gamma, beta, eps = check_norm_inputs(x, gamma, beta, eps, 4, "(N, C, H, W)")
     n, c, h, w = x.shape
     if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)):
         raise ValueError(f"num_groups: got {num_groups!r}; expected a positive integer dividing C")
@@ -237,9 +227,6 @@ def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):
         raise ValueError(
             f"num_groups: got {num_groups} for C={c} channels; expected a positive divisor of C"
         )
-    gamma = check_vector(gamma, "gamma", c, x.dtype)
-    beta = check_vector(beta, "beta", c, x.dtype)
-    eps = check_eps(eps, x.dtype)
     xg = x.reshape(n, num_groups, (c // num_groups) * h * w)  # (N, G, C/G * H * W)
     x_hat, mu, var = normalize(xg, (2,), eps)  # mu, var: (N, G, 1)
     out = gamma[:, None, None] * x_hat.reshape(x.shape) + beta[:, None, None]
