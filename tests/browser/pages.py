@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-ERROR = ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']"
+# Lab 4 and Voila render a traceback as stderr text (not as application/vnd.jupyter.error), so
+# this catches errors and warnings alike.
 STDERR = ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
 OUTPUT = ".jp-OutputArea-output"
 SLIDER = ".widget-slider"
@@ -27,13 +28,13 @@ KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
   .some(e => /[|] Idle$/.test(e.textContent.trim()) && !e.textContent.includes('No Kernel'))"""
 
 # Lab is done when its kernel is idle and no code cell is queued or running; every code cell then
-# shows "[n]:" (or Run All stopped at an error).
-LAB_DONE = """([error]) => {
+# shows "[n]:" (or Run All stopped at an error, shown as stderr).
+LAB_DONE = """([stderr]) => {
   if (!(""" + KERNEL_IDLE + """)()) return false;
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
     .map(e => e.textContent.trim());
   if (prompts.some(p => p.includes('*'))) return false;
-  return prompts.every(p => /^\\[\\d+\\]:$/.test(p)) || document.querySelector(error) !== null;
+  return prompts.every(p => /^\\[\\d+\\]:$/.test(p)) || document.querySelector(stderr) !== null;
 }"""
 
 WIDGETS_SETTLED = """([output, texts]) => ![...document.querySelectorAll(output)]
@@ -57,7 +58,7 @@ def run_all_in_lab(page, timeout=120):
     """Edit > Clear Outputs of All Cells, Run > Run All Cells; wait until every cell has run."""
     click_menu(page, "Edit", "editmenu:clear-all")
     click_menu(page, "Run", "runmenu:run-all")
-    page.wait_for_function(LAB_DONE, arg=[ERROR], timeout=timeout * 1000, polling=200)
+    page.wait_for_function(LAB_DONE, arg=[STDERR], timeout=timeout * 1000, polling=200)
     settle_widgets(page)
 
 
@@ -77,8 +78,8 @@ def settle_widgets(page, timeout=30):
 
 def problems(page):
     """What a learner would see go wrong on the page: errors, warnings, broken widgets."""
-    found = [f"error output: {t[:800]}" for t in page.locator(ERROR).all_text_contents()]
-    found += [f"stderr output: {t[:800]}" for t in page.locator(STDERR).all_text_contents()]
+    found = [f"{'error' if 'Traceback' in t else 'stderr'} output: {t.strip()[:1500]}"
+             for t in page.locator(STDERR).all_text_contents()]
     for text in page.locator(OUTPUT).all_text_contents():
         found += [f"widget shows {bad!r}: {text[:200]}" for bad in BROKEN_WIDGET if bad in text]
         if "There was an error when executing cell" in text:  # Voila without tracebacks
