@@ -74,11 +74,14 @@ class App:
             if self.kind == "lab":
                 pages.shut_down_kernel(self.server, name)
 
-    def screenshot(self, name, label):
-        """Save a full-page screenshot to test-artifacts/<kind>-<notebook>-<label>.png."""
+    def screenshot(self, name, label, has=None):
+        """Save test-artifacts/<kind>-<notebook>-<label>.png: the output holding the element
+        `has` (a selector), else the page."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{self.kind}-{Path(name).stem}-{label}.png"
-        self.pages[name].screenshot(path=path, full_page=True)
+        page = self.pages[name]
+        target = page.locator(pages.OUTPUT, has=page.locator(has)).first if has else page
+        target.screenshot(path=path)
         return path
 
 

@@ -1,8 +1,9 @@
 """Driving a notebook page in JupyterLab or Voila: open, Run All, find problems, move sliders.
 
 Shared by the browser tests and benchmarks/slider_latency.py. `page` is a Playwright sync Page;
-`server` a servers.Server. Selectors are those of JupyterLab 4 / ipywidgets 8 (see
-/work/shared/BROWSER-TESTING.md).
+`server` a servers.Server. Selectors are those of JupyterLab 4.6, Voila 0.5 and ipywidgets 8: a
+slider is `.widget-slider` holding a noUiSlider `.noUi-handle`, its value in `.widget-readout`;
+`widget.add_class("bn-x")` puts class bn-x on the widget's outer element.
 """
 
 import contextlib

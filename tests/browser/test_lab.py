@@ -10,7 +10,7 @@ def test_notebook_runs_clean(lab, notebook):
 
 def test_gamma_keyboard(lab, nb01):
     page = lab.run(nb01)
-    lab.screenshot(nb01, "before")
+    lab.screenshot(nb01, "before", has=nb01c.FIGURE)
     nb01c.check_key(page, "bn-gamma", "ArrowRight", 3)
     nb01c.check_key(page, "bn-gamma", "ArrowLeft", 9)
 
@@ -34,4 +34,4 @@ def test_batch_size(lab, nb01):
 def test_identity_recovery(lab, nb01):
     page = lab.run(nb01)
     nb01c.check_identity(page)
-    lab.screenshot(nb01, "after")
+    lab.screenshot(nb01, "after", has=nb01c.FIGURE)

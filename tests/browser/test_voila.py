@@ -10,10 +10,10 @@ def test_notebook_renders_clean(voila, notebook):
 
 def test_sliders_and_identity(voila, nb01):
     page = voila.run(nb01)
-    voila.screenshot(nb01, "before")
+    voila.screenshot(nb01, "before", has=nb01c.FIGURE)
     nb01c.check_key(page, "bn-gamma", "ArrowLeft", 4)
     nb01c.check_drag(page, "bn-gamma", 30)
     nb01c.check_key(page, "bn-beta", "ArrowLeft", 6)
     nb01c.check_key(page, "bn-n", "PageUp")
     nb01c.check_identity(page)
-    voila.screenshot(nb01, "after")
+    voila.screenshot(nb01, "after", has=nb01c.FIGURE)
