@@ -1,8 +1,9 @@
 """Slider latency in a real browser: keydown on a slider handle -> the new figure pixels on screen.
 
     .venv/bin/python benchmarks/slider_latency.py [--moves 20] [--only 01] [--no-kernel]
+                                                  [--app voila]
 
-JupyterLab and Debian's Chromium (headless), started as in the browser tests
+JupyterLab (or Voila) and Debian's Chromium (headless), started as in the browser tests
 (tests/browser/servers.py). For each slider: focus its handle, press ArrowRight / ArrowLeft
 (alternating, so the value stays in range) `--moves` times. In the page, a keydown listener notes
 performance.now() and polls with requestAnimationFrame until the figure's <img> has a new src; then
@@ -63,7 +64,7 @@ TAG = """() => {
   document.querySelectorAll('.widget-slider').forEach((slider, i) => {
     const handle = slider.querySelector('.noUi-handle');
     if (!handle) return;
-    const cell = slider.closest('.jp-Cell');
+    const cell = slider.closest('.jp-Cell, [cell-index]');  // Lab, Voila
     const img = (cell && cell.querySelector('img.widget-image')) || images.find(
       e => slider.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
     if (!img) return;
@@ -115,7 +116,11 @@ def write_before(path):
 
 
 def wait_kernel_idle(page, timeout=120):
-    page.wait_for_function(pages.KERNEL_IDLE, timeout=timeout * 1000, polling=50)
+    """Lab: wait for the status bar's "Idle"; Voila has none: let the last messages land."""
+    if page.locator(".jp-StatusBar-TextItem").count():
+        page.wait_for_function(pages.KERNEL_IDLE, timeout=timeout * 1000, polling=50)
+    else:
+        time.sleep(0.1)
 
 
 def measure(page, handle, figure, moves, timeout=3.0):
@@ -162,8 +167,11 @@ def measure_nb01_like(page, notebook, moves):
 def run_notebook(browser, server, name, moves):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     try:
-        pages.open_in_lab(page, server, name)
-        pages.run_all_in_lab(page, timeout=300)
+        if server.kind == "lab":
+            pages.open_in_lab(page, server, name)
+            pages.run_all_in_lab(page, timeout=300)
+        else:
+            pages.open_in_voila(page, server, name, timeout=300)
         if name in (NB01, BEFORE):
             return measure_nb01_like(page, name, moves)
         rows = []
@@ -172,8 +180,9 @@ def run_notebook(browser, server, name, moves):
             print(*rows[-1][:6], flush=True)
         return rows
     finally:
-        page.close()
-        pages.shut_down_kernel(server, name)
+        page.close()  # Voila shuts the kernel down itself
+        if server.kind == "lab":
+            pages.shut_down_kernel(server, name)
 
 
 def print_table(rows):
@@ -198,6 +207,7 @@ def main(argv=None):
     parser.add_argument("--moves", type=int, default=20, help="key presses per slider")
     parser.add_argument("--only", default="", help="notebooks whose name contains this")
     parser.add_argument("--no-kernel", action="store_true", help="skip the kernel-side part")
+    parser.add_argument("--app", choices=("lab", "voila"), default="lab", help="where to measure")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -205,7 +215,7 @@ def main(argv=None):
                               if args.only in p.name and pages.has_controls(p))
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
-            servers.serve("lab", ROOT / "notebooks", Path(tmp)) as server:
+            servers.serve(args.app, ROOT / "notebooks", Path(tmp)) as server:
         write_before(server.root / BEFORE)
         browser = servers.launch_chromium(playwright)
         for name in names:
@@ -213,6 +223,7 @@ def main(argv=None):
             rows += run_notebook(browser, server, name, args.moves)
             print(f"# {name}: {time.monotonic() - t0:.0f} s", flush=True)
         browser.close()
+    print(f"\nin {args.app}:", end="")
     print_table(rows)
     if not args.no_kernel:
         import callback_latency

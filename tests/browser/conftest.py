@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: one Chromium, one JupyterLab and one Voila server per session.
+"""Fixtures of the browser tests: one Chromium per session, one JupyterLab server for test_lab.py
+and one Voila server for test_voila.py.
 
 Every notebook in notebooks/ (globbed when pytest collects) is opened in a fresh page. A notebook's
 page is kept open after its test when other tests want it (notebook 01's slider tests), so its
@@ -105,12 +106,12 @@ def _app(kind, browser, tmp_path_factory):
             app.release(name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # each app is used by one test module: stop it after that
 def lab(browser, tmp_path_factory):
     yield from _app("lab", browser, tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def voila(browser, tmp_path_factory):
     yield from _app("voila", browser, tmp_path_factory)
 
