@@ -115,14 +115,6 @@ def write_before(path):
     nbformat.write(nb, path)
 
 
-def wait_kernel_idle(page, timeout=120):
-    """Lab: wait for the status bar's "Idle"; Voila has none: let the last messages land."""
-    if page.locator(".jp-StatusBar-TextItem").count():
-        page.wait_for_function(pages.KERNEL_IDLE, timeout=timeout * 1000, polling=50)
-    else:
-        time.sleep(0.1)
-
-
 def measure(page, handle, figure, moves, timeout=3.0):
     """[ms to the painted new figure, ms to its new src] after each of `moves` alternating arrow
     keys (None: no new figure within `timeout` s; -1: the image did not decode)."""
@@ -130,7 +122,7 @@ def measure(page, handle, figure, moves, timeout=3.0):
     right = float(h.get_attribute("aria-valuenow")) < float(h.get_attribute("aria-valuemax"))
     times = []
     for i in range(moves):
-        wait_kernel_idle(page)
+        pages.wait_idle(page, timeout=120)
         page.evaluate(ARM, [handle, figure, 1000 * timeout])
         h.focus()
         page.keyboard.press("ArrowRight" if right == (i % 2 == 0) else "ArrowLeft")

@@ -57,12 +57,15 @@ class App:
         return self.pages[name]
 
     def check(self, path):
-        """Run notebook `path`: no error, no broken widget, a slider drawn where it has controls."""
+        """Run notebook `path`: no error, no broken widget, a slider drawn where it has controls,
+        and still no error after every slider moved a step and back."""
         page = self.run(path.name)
         try:
             assert pages.problems(page) == []
             if pages.has_controls(path):
                 assert page.locator(pages.SLIDER).count() >= 1, "it has sliders: none drawn"
+            pages.wiggle_sliders(page)
+            assert pages.problems(page) == [], "after moving each slider a step and back"
         finally:
             if path != NB01:  # notebook 01's page stays open for its slider tests
                 self.release(path.name)

@@ -79,19 +79,33 @@ def settle_widgets(page, timeout=30):
 
 def problems(page):
     """What a learner would see go wrong on the page: errors, warnings, broken widgets."""
-    found = [f"{'error' if 'Traceback' in t else 'stderr'} output: {t.strip()[:1500]}"
+    found = [f"{'error' if 'Traceback' in t else 'stderr'} output: ...{t.strip()[-1500:]}"
              for t in page.locator(STDERR).all_text_contents()]
     for text in page.locator(OUTPUT).all_text_contents():
         found += [f"widget shows {bad!r}: {text[:200]}" for bad in BROKEN_WIDGET if bad in text]
         if "There was an error when executing cell" in text:  # Voila without tracebacks
             found.append(f"voila: {text[:800]}")
     found += [f"dialog: {t[:300]}" for t in page.locator(".jp-Dialog").all_text_contents()]
+    found += log_console(page)
     if page.locator(".jp-Notebook-ExecutionIndicator").count():  # JupyterLab
         prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")
         idle = [p.strip() for p in prompts.all_text_contents() if p.strip() in ("[ ]:", ":")]
         if idle:
             found.append(f"{len(idle)} code cells did not run")
     return found
+
+
+def log_console(page):
+    """Lab's log console: errors raised in widget callbacks land there, in no cell (Voila shows
+    them nowhere). Its status bar item counts the messages; open it to read them."""
+    item = page.locator(".jp-LogConsoleStatusItem")
+    count = item.inner_text().strip() if item.count() else ""
+    if not count.isdigit() or int(count) == 0:
+        return []
+    item.click()
+    panel = page.locator(".jp-LogConsolePanel")
+    panel.wait_for(timeout=5000)
+    return [f"{count} messages in Lab's log console: ...{panel.inner_text()[-1500:]}"]
 
 
 def has_controls(path):
@@ -115,6 +129,28 @@ def shut_down_kernel(server, name):
         request = urllib.request.Request(f"{server.url}api/sessions/{session['id']}",
                                          method="DELETE")
         urllib.request.urlopen(request, timeout=30).close()
+
+
+def wiggle_sliders(page):
+    """Move every slider one step right and back (ArrowRight, ArrowLeft), waiting for the kernel
+    after each key in Lab: their callbacks run once each (errors go to problems())."""
+    handles = page.locator(f"{SLIDER} .noUi-handle")
+    for i in range(handles.count()):
+        h = handles.nth(i)
+        at_max = h.get_attribute("aria-valuenow") == h.get_attribute("aria-valuemax")
+        h.focus()
+        for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
+            page.keyboard.press(key)
+            wait_idle(page)
+
+
+def wait_idle(page, timeout=60):
+    """Lab: wait until the kernel is idle again; Voila shows no status: give it a moment."""
+    if page.locator(".jp-StatusBar-TextItem").count():
+        time.sleep(0.05)  # the key's message reaches the kernel and it turns busy
+        page.wait_for_function(KERNEL_IDLE, timeout=timeout * 1000, polling=50)
+    else:
+        time.sleep(0.3)
 
 
 def handle(page, cls):
