@@ -179,10 +179,10 @@ def run_notebook(browser, server, name, moves):
 
 def print_table(rows):
     print("\nkeydown -> new pixels on screen, ms (src: median ms until the new image arrived)")
-    print(f"{'notebook':<26} {'slider':<16} {'N':>4} {'median':>7} {'max':>7} {'src':>6} "
+    print(f"{'notebook':<32} {'slider':<16} {'N':>4} {'median':>7} {'max':>7} {'src':>6} "
           f"{'moves':>5} {'lost':>4}")
     for nb, label, n, median, worst, src, done, lost in rows:
-        print(f"{nb:<26} {label[:16]:<16} {n!s:>4} {median:7.1f} {worst:7.1f} {src:6.1f} "
+        print(f"{nb:<32} {label[:16]:<16} {n!s:>4} {median:7.1f} {worst:7.1f} {src:6.1f} "
               f"{done:5d} {lost:4d}")
     before = {(r[1], r[2]): r[3] for r in rows if r[0] == BEFORE}
     after = [r for r in rows if r[0] == NB01 and (r[1], r[2]) in before]
