@@ -3,6 +3,7 @@
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from bn_core.live import LiveFigure
@@ -13,7 +14,7 @@ def decoded(live):
 
 
 def test_refresh_sends_the_current_state_to_the_widget():
-    live = LiveFigure(ncols=2, figsize=(4, 2), dpi=50)
+    live = LiveFigure(ncols=2, figsize=(4, 2), dpi=50, fmt="png")  # lossless: compare exactly
     edges = np.linspace(-3, 3, 13)
     stairs = live.animate(live.axes[0].stairs(np.zeros(12), edges, fill=True))
     text = live.animate(live.axes[1].text(0.5, 0.5, "a"))
@@ -35,6 +36,20 @@ def test_refresh_sends_the_current_state_to_the_widget():
     text.set_text("a")
     live.refresh()
     assert np.array_equal(decoded(live), first)
+
+
+def test_jpeg_is_the_default_and_close_to_the_canvas():
+    live = LiveFigure(figsize=(3, 2), dpi=50)
+    live.animate(live.axes.plot([0, 1], [0, 1], lw=2)[0])
+    live.refresh()
+    assert live.widget.format == "jpeg" and live.widget.value[:2] == b"\xff\xd8"
+    error = np.abs(decoded(live)[..., :3].astype(int) - live.pixels()[..., :3].astype(int))
+    assert error.mean() < 2 and np.percentile(error, 99) < 40  # quality 92: small, local errors
+
+
+def test_bad_format():
+    with pytest.raises(ValueError, match="fmt"):
+        LiveFigure(fmt="gif")
 
 
 def test_invalidate_redraws_the_static_background():
