@@ -76,7 +76,9 @@ class LiveFigure:
 
     def encode(self):
         """The canvas as JPEG or PNG bytes, tuned for speed: the image goes over a local socket."""
-        rgb = Image.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
+        rgba = self.canvas.buffer_rgba()  # no copy: PIL reads Agg's buffer in place
+        rgb = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
+        rgb = rgb.convert("RGB")
         buf = io.BytesIO()
         if self.fmt == "jpeg":
             rgb.save(buf, "jpeg", quality=92, subsampling=0)  # 4:4:4 keeps thin lines crisp
