@@ -100,7 +100,8 @@ class Frame:
 
 def explore(base, gamma=1.0, beta=0.0, n=32, shift=0.0, scale=1.0, mode="shared",
             identity=False, eps=EPS):
-    """BN of the batch the controls describe; identity=True sets gamma = sigma_B, beta = mu_B."""
+    """BN of the batch the controls describe. identity=True sets gamma_j = sqrt(var_j + eps) and
+    beta_j = mu_j, so that Y == Z."""
     z = raw_batch(base, n, shift, scale)  # (N, D)
     g, b = gamma_beta(base, gamma, beta, mode)  # (D,), (D,)
     if identity:
@@ -131,7 +132,7 @@ def identity_error(frame):
 # The widget panel: controls -> explore(...) -> figure and readouts.
 # --------------------------------------------------------------------------------------------
 
-IDENTITY_OFF = "identity recovery: off (the button sets gamma_j = sigma_j, beta_j = mu_j)"
+IDENTITY_OFF = "identity recovery: off (the button sets gamma_j = sqrt(var_j + eps), beta_j = mu_j)"
 
 
 def _slider(cls, name, description, **kw):

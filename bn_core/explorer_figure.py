@@ -138,7 +138,7 @@ class ExplorerFigure:
             ax.axvspan(-LINTHRESH, LINTHRESH, color="0.93", zorder=0)  # the linear part
 
     def show(self, z, x_hat, y, gamma, beta):
-        """Redraw for z, x_hat, y: (N, D) and gamma, beta: (D,); return the figure's PNG bytes."""
+        """Redraw for z, x_hat, y: (N, D) and gamma, beta: (D,); return the image bytes."""
         raw, norm, out = self.panels
         raw.show(z)
         # eps in sqrt(var + eps) shrinks the std of Z_hat below 1 once var is not much larger

@@ -15,6 +15,8 @@ In eval mode BN is the fixed affine map out = gamma * (x - running_mean) / sqrt(
     b' = (b - running_mean) * gamma / sqrt(running_var + eps) + beta
 """
 
+import copy
+
 import numpy as np
 
 from bn_core._checks import check_momentum
@@ -145,7 +147,7 @@ def fold_model(model):
         layer = model.layers[i]
         nxt = model.layers[i + 1] if i + 1 < len(model.layers) else None
         if isinstance(layer, Linear) and isinstance(nxt, BatchNorm1d):
-            folded = Linear(layer.in_features, layer.out_features, np.random.default_rng(0))
+            folded = copy.deepcopy(layer)  # a Linear like this one, then W and b replaced
             folded.W, folded.b = fold_bn_into_linear(layer.W, layer.b, nxt)
             layers.append(folded)
             i += 2

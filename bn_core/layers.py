@@ -31,10 +31,10 @@ class _BatchNorm:
         self.num_features = check_num_features(num_features)
         self.eps = float(check_eps(eps))
         self.momentum = check_momentum(momentum)
-        self.gamma = np.ones(num_features, dtype=dtype)  # (D,), learned scale
-        self.beta = np.zeros(num_features, dtype=dtype)  # (D,), learned shift
-        self.running_mean = np.zeros(num_features, dtype=dtype)  # (D,)
-        self.running_var = np.ones(num_features, dtype=dtype)  # (D,)
+        self.gamma = np.ones(num_features, dtype=dtype)  # (D,) or (C,), learned scale
+        self.beta = np.zeros(num_features, dtype=dtype)  # (D,) or (C,), learned shift
+        self.running_mean = np.zeros(num_features, dtype=dtype)  # (D,) or (C,)
+        self.running_var = np.ones(num_features, dtype=dtype)  # (D,) or (C,)
         self.dgamma = np.zeros_like(self.gamma)
         self.dbeta = np.zeros_like(self.beta)
         self.training = True
@@ -50,7 +50,7 @@ class _BatchNorm:
         return self.train(False)
 
     def _view(self, v):
-        """A (D,) vector shaped to broadcast against x (no-op for (N, D))."""
+        """A (D,) or (C,) vector shaped to broadcast against x: (N, D) or (N, C, H, W)."""
         return v.reshape((1, -1) + (1,) * (self.ndim - 2))
 
     def _check_input(self, x):

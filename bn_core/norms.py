@@ -50,6 +50,10 @@ def normalized(x, method, groups=1, eps=1e-5):
                                  eps)[0].reshape(x.shape)
     if method == "group":
         return groupnorm_forward(x, ones, zeros, groups, eps)[0]
+    if method != "instance":
+        raise ValueError(
+            f"method: got {method!r}; expected 'batch', 'layer', 'group' or 'instance'"
+        )
     return instancenorm(x, eps)
 
 
@@ -59,6 +63,8 @@ def cube_cells(method, n=0, c=0, groups=3, sizes=(6, 6, 6)):
     method: "batch", "layer", "instance" or "group". Returns a bool array (N, C, HW).
     """
     n_size, c_size, hw = sizes
+    if method == "group" and (groups < 1 or c_size % groups):
+        raise ValueError(f"groups: got {groups}; expected a positive divisor of C={c_size}")
     cells = np.zeros(sizes, dtype=bool)
     group = np.arange(c_size) // (c_size // groups) == c // (c_size // groups)  # (C,)
     chosen = {"batch": (slice(None), c), "layer": (n, slice(None)), "instance": (n, c),

@@ -25,7 +25,13 @@ from bn_core.functional import batchnorm_backward, batchnorm_forward
 from bn_core.nn import Activation, mlp, softmax_cross_entropy
 from bn_core.noisy_bn import NoisyBatchNorm1d
 from bn_core.optim import SGD
-from bn_core.train import LayerStats, distribution_change, train
+from bn_core.train import (
+    LayerStats,
+    distribution_change,
+    frozen_running_stats,
+    one_blas_thread,
+    train,
+)
 
 SIZES = (64, 100, 100, 100, 10)  # digits in, three hidden layers of 100, ten classes out
 KINDS = {  # kind -> (where BN goes, whether it is noisy)
@@ -127,7 +133,8 @@ def landscape(model, data, steps, lr, rng, step_sizes, batch_size=60, probe_ever
     opt, batches = SGD(model, lr), minibatches(x_train, y_train, batch_size, rng)
     etas = np.asarray(step_sizes, dtype=float)
     out = {"step": [], "loss": [], "band": [], "change": [], "beta": []}
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # no-BN may blow up
+    # no BN may blow up; tiny matrices: one BLAS thread (see bn_core.train.one_blas_thread)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
         for t in range(steps):
             x, y = next(batches)
             loss, g = _loss_and_grads(model, x, y)
@@ -148,22 +155,19 @@ def _probe(model, params, x, y, g, etas):
     """Loss and gradient change at w - eta_k g for each eta_k: (K,), (K,); then restore w."""
     w = [getattr(layer, name).copy() for layer, name in params]
     grads = [getattr(layer, "d" + name).copy() for layer, name in params]
-    norms = [layer for layer in model.layers if hasattr(layer, "running_mean")]
-    running = [(layer.running_mean.copy(), layer.running_var.copy()) for layer in norms]
     band, change = np.empty(len(etas)), np.empty(len(etas))
     sizes = [p.size for p in w]
-    for k, eta in enumerate(etas):
-        offset = 0
-        for (layer, name), p, size in zip(params, w, sizes):
-            getattr(layer, name)[...] = p - eta * g[offset:offset + size].reshape(p.shape)
-            offset += size
-        band[k], g_k = _loss_and_grads(model, x, y)
-        change[k] = np.linalg.norm(g_k - g)
+    with frozen_running_stats(model):
+        for k, eta in enumerate(etas):
+            offset = 0
+            for (layer, name), p, size in zip(params, w, sizes):
+                getattr(layer, name)[...] = p - eta * g[offset:offset + size].reshape(p.shape)
+                offset += size
+            band[k], g_k = _loss_and_grads(model, x, y)
+            change[k] = np.linalg.norm(g_k - g)
     for (layer, name), p, d in zip(params, w, grads):
         getattr(layer, name)[...] = p
         setattr(layer, "d" + name, d)
-    for layer, (mean, var) in zip(norms, running):
-        layer.running_mean[...], layer.running_var[...] = mean, var
     return band, change
 
 

@@ -79,20 +79,31 @@ class Snapshots(Recorder):
                 "out": model.inputs[self.layer + 1].astype(np.float32)}
 
 
-def probe_forward(model, x):
-    """Forward x in training mode without touching any running statistics; sets model.inputs."""
+@contextlib.contextmanager
+def frozen_running_stats(model):
+    """Context: whatever runs inside, the BN layers' running_mean / running_var come out as
+    they went in (a training-mode forward for measuring must not feed them)."""
     norms = [layer for layer in model.layers if hasattr(layer, "running_mean")]
     saved = [(layer.running_mean.copy(), layer.running_var.copy()) for layer in norms]
-    out = model.train().forward(x)
-    for layer, (mean, var) in zip(norms, saved, strict=True):
-        layer.running_mean[...], layer.running_var[...] = mean, var
-    return out
+    try:
+        yield model
+    finally:
+        for layer, (mean, var) in zip(norms, saved, strict=True):
+            layer.running_mean[...], layer.running_var[...] = mean, var
+
+
+def probe_forward(model, x):
+    """Forward x in training mode without touching any running statistics; sets model.inputs."""
+    with frozen_running_stats(model):
+        return model.train().forward(x)
 
 
 def accuracy(model, x, y):
-    """Fraction of x (N, D) classified as y (N,), in eval mode (BN uses running statistics)."""
+    """Fraction of x (N, D) classified as y (N,), in eval mode (BN uses running statistics).
+    The model comes back in the mode it was in."""
+    was_training = any(getattr(layer, "training", False) for layer in model.layers)
     logits = model.eval().forward(x)
-    model.train()
+    model.train(was_training)
     return float((logits.argmax(axis=1) == y).mean())
 
 

@@ -13,6 +13,7 @@ Shapes: T steps, D features, P probe examples, S snapshots.
 import ipywidgets as widgets
 import numpy as np
 
+from bn_core.functional import normalize
 from bn_core.live import LiveFigure
 from bn_core.train import compare_bn, distribution_change
 
@@ -75,7 +76,7 @@ class ParamsFigure:
         self.live = LiveFigure(2, 2, figsize=(11, 5.2))
         ax = self.live.axes
         titles = ["mean of Z (before BN)", "std of Z (before BN)", "beta (after BN: Y's mean)",
-                  "gamma (after BN: Y's std)"]
+                  "gamma (after BN: Y's std is |gamma|)"]
         self.lines = []
         for a, title in zip(ax, titles, strict=True):
             a.set_title(title)
@@ -166,8 +167,7 @@ class ScrubFigure:
         All three panels share one scale, so what moves and what stays put compare by eye."""
         snap = runs["bn"]["snap"]
         z = snap["x"].astype(np.float64)  # (S, P, D)
-        mu, var = z.mean(axis=1, keepdims=True), z.var(axis=1, keepdims=True)  # (S, 1, D)
-        z_hat = (z - mu) / np.sqrt(var + 1e-5)  # x_hat = (x - mu) / sqrt(var + eps)
+        z_hat = normalize(z, (1,), 1e-5)[0]  # per snapshot and feature over the P probe rows
         self.steps, self.data = snap["step"], (z, z_hat, snap["out"].astype(np.float64))
         lo, hi = np.percentile(np.concatenate([v.ravel() for v in self.data]), [0.5, 99.5])
         self.edges = np.linspace(lo, hi, self.bins + 1)

@@ -141,3 +141,11 @@ def test_padding_panel_at_both_ends():
         assert np.isfinite(panel.data[key])
     assert panel.data["pad"] > 0.8 and panel.data["bn_mean"] > 0.5 and panel.data["ln"] == 0.0
     assert panel.data["mask"].sum(axis=1).min() >= 1
+
+
+def test_unknown_method_or_groups_raise():
+    x = np.random.default_rng(0).normal(size=(2, 6, 2, 2))
+    with pytest.raises(ValueError, match="method"):
+        normalized(x, "batchnorm")
+    with pytest.raises(ValueError, match="groups"):
+        cube_cells("group", groups=4)

@@ -3,8 +3,8 @@ invariance; the NoisyBatchNorm1d layer; the notebook's widgets driven from Pytho
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
+from bn_core import train as train_module
 from bn_core.data import load_digits_split
 from bn_core.gradcheck import numerical_gradient, rel_error
 from bn_core.layers import BatchNorm1d
@@ -25,8 +25,8 @@ from bn_core.viz_help import NoiseExplorer, ScaleExplorer
 
 
 @pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    with threadpool_limits(1):  # (60, 100) matrices: threads only cost time on a busy machine
+def blas_on_one_thread():
+    with train_module.one_blas_thread():  # (60, 100) matrices: threads only cost time here
         yield
 
 

@@ -9,6 +9,7 @@ from bn_core.nn import Sigmoid, mlp
 from bn_core.train import (
     LayerStats,
     Params,
+    accuracy,
     compare_bn,
     distribution_change,
     probe_forward,
@@ -142,3 +143,17 @@ def test_widgets_retrain_and_scrub():
 def test_sigmoid_index_is_the_last_hidden_activation():
     model = mlp([4, 3, 3, 2], "sigmoid", bn="before", rng=np.random.default_rng(0))
     assert model.index_of(Sigmoid) == len(model.layers) - 2
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_accuracy_measures_in_eval_mode_and_gives_the_model_back_in_its_mode(mode):
+    rng = np.random.default_rng(0)
+    model = mlp([4, 8, 3], activation="relu", bn="before", rng=rng)
+    x, y = rng.normal(size=(20, 4)), rng.integers(0, 3, 20)
+    model.forward(x)  # one training step's statistics, so eval differs from train
+    bn = model.layers[1]
+    getattr(model, mode)()
+    expected = (model.eval().forward(x).argmax(axis=1) == y).mean()
+    getattr(model, mode)()
+    assert accuracy(model, x, y) == expected
+    assert bn.training == (mode == "train")
