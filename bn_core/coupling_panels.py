@@ -5,7 +5,6 @@ Each panel is built once; its update is a plain function of the slider values th
 data it drew (kept in panel.data, so tests can drive the sliders and check the numbers).
 """
 
-from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
@@ -22,26 +21,7 @@ from bn_core.coupling import (
     outlier_outputs,
     sample_batches,
 )
-from bn_core.live import LiveFigure
-
-
-def panel(live, controls, update):
-    """Wire `update(**values)` to the controls, run it once, and return the panel.
-
-    The panel has .widget (controls above the figure), .controls (dict of name -> widget),
-    .live (the LiveFigure) and .data (dict the update fills in, for tests and readouts).
-    """
-    box = widgets.VBox([widgets.HBox(list(controls.values())), live.widget])
-    result = SimpleNamespace(widget=box, controls=controls, live=live, data={})
-
-    def on_change(_change=None):
-        result.data.update(update(**{name: w.value for name, w in controls.items()}))
-        live.refresh()
-
-    for w in controls.values():
-        w.observe(on_change, "value")
-    on_change()
-    return result
+from bn_core.live import LiveFigure, panel
 
 
 def outlier_panel(rng, n=12, default=0.5):

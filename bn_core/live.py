@@ -20,11 +20,15 @@ figure it encodes in ~3 ms against ~10 ms for the fastest PNG, and the lines and
     widgets.interactive_output(update, {"a": slider})
     display(live.widget)
 
+`panel(live, controls, update)` does the wiring above for a dict of controls and returns an object
+with .widget (controls above the figure) and .data (what update returned last).
+
 Axes limits stay fixed while sliders move (so movement is visible); after changing something
 static (limits, labels), call `live.invalidate()` and the next refresh redraws the background.
 """
 
 import io
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
@@ -89,3 +93,22 @@ class LiveFigure:
     def pixels(self):
         """The last rendered image as an (H, W, 4) uint8 array (for tests)."""
         return np.asarray(self.canvas.buffer_rgba()).copy()
+
+
+def panel(live, controls, update):
+    """Wire `update(**values)` to the controls, run it once, and return the panel.
+
+    The panel has .widget (controls above the figure), .controls (dict of name -> widget),
+    .live (the LiveFigure) and .data (dict the update fills in, for tests and readouts).
+    """
+    box = widgets.VBox([widgets.HBox(list(controls.values())), live.widget])
+    result = SimpleNamespace(widget=box, controls=controls, live=live, data={})
+
+    def on_change(_change=None):
+        result.data.update(update(**{name: w.value for name, w in controls.items()}))
+        live.refresh()
+
+    for w in controls.values():
+        w.observe(on_change, "value")
+    on_change()
+    return result

@@ -8,8 +8,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import ListedColormap
 
-from bn_core.coupling_panels import panel
-from bn_core.live import LiveFigure
+from bn_core.live import LiveFigure, panel
 from bn_core.norms import (
     cube_cells,
     example_images,

@@ -2,11 +2,12 @@
 
 import io
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from PIL import Image
 
-from bn_core.live import LiveFigure
+from bn_core.live import LiveFigure, panel
 
 
 def decoded(live):
@@ -64,3 +65,23 @@ def test_invalidate_redraws_the_static_background():
     live.refresh()
     assert not np.array_equal(decoded(live), before)
     assert line.get_animated()
+
+
+def test_panel_runs_update_once_then_on_every_control_change():
+    live = LiveFigure(figsize=(3, 2), dpi=50)
+    line = live.animate(live.axes.plot([0, 1], [0, 0])[0])
+    live.axes.set_ylim(-3, 3)
+    calls = []
+
+    def update(a=1.0, b=0):
+        calls.append((a, b))
+        line.set_ydata([a, b])
+        return {"sum": a + b}
+
+    controls = {"a": widgets.FloatSlider(value=1.0, min=-2, max=2), "b": widgets.IntSlider(0)}
+    p = panel(live, controls, update)
+    assert calls == [(1.0, 0)] and p.data == {"sum": 1.0}
+    first = live.widget.value
+    controls["a"].value = -2.0
+    assert calls[-1] == (-2.0, 0) and p.data == {"sum": -2.0} and live.widget.value != first
+    assert p.widget.children[1] is live.widget
