@@ -20,7 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bn_core.explorer import build_panel, explore  # noqa: E402
+from bn_core.experiments.live_batch import explore  # noqa: E402
+from bn_core.panels.nb01_explorer import build_panel  # noqa: E402
 
 
 def live_ms(panel, control, values):

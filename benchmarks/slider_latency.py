@@ -82,7 +82,7 @@ BEFORE_CODE = '''\
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from bn_core.explorer import draw_base, explore
+from bn_core.experiments.live_batch import draw_base, explore
 
 base = draw_base(np.random.default_rng(0))
 

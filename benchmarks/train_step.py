@@ -20,9 +20,10 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bn_core.data import load_digits_split  # noqa: E402
+from bn_core.experiments.what_stays_put import compare_bn  # noqa: E402
 from bn_core.nn import mlp, softmax_cross_entropy  # noqa: E402
 from bn_core.optim import SGD  # noqa: E402
-from bn_core.train import compare_bn, probe_forward  # noqa: E402
+from bn_core.train import probe_forward  # noqa: E402
 
 SIZES = [64, 100, 100, 100, 10]
 

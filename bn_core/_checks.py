@@ -68,3 +68,13 @@ def check_num_features(num_features, name="num_features"):
     if num_features < 1:
         raise ValueError(f"{name}: got {num_features}; expected an integer >= 1")
     return int(num_features)
+
+
+def check_dout(dout, like):
+    """dout must have the forward output's shape; it is cast to the forward's dtype."""
+    dout = np.asarray(dout)
+    if dout.shape != like.shape:
+        raise ValueError(
+            f"dout: got shape {dout.shape}; expected the forward output's shape {like.shape}"
+        )
+    return dout.astype(like.dtype, copy=False)

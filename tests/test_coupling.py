@@ -10,7 +10,7 @@ from bn_core import (
     numerical_gradient,
     rel_error,
 )
-from bn_core.coupling import (
+from bn_core.experiments.coupling import (
     GhostBatchNorm1d,
     bn_jacobian,
     ghost_experiment,
@@ -19,7 +19,7 @@ from bn_core.coupling import (
     outlier_outputs,
     sample_batches,
 )
-from bn_core.coupling_panels import (
+from bn_core.panels.nb06_coupling import (
     jacobian_panel,
     outlier_panel,
     regularization_panel,

@@ -6,10 +6,9 @@ import warnings
 import numpy as np
 import pytest
 
-from bn_core.explorer import (
+from bn_core.experiments.live_batch import (
     EPS,
     FORUM,
-    build_panel,
     draw_base,
     explore,
     feature_stats,
@@ -17,6 +16,7 @@ from bn_core.explorer import (
     raw_batch,
 )
 from bn_core.functional import batchnorm_forward
+from bn_core.panels.nb01_explorer import build_panel
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bn_core import BatchNorm1d, inference, nn
-from bn_core import viz_inference as vi
+from bn_core import BatchNorm1d, nn
+from bn_core.experiments import inference
+from bn_core.panels import nb05_inference
 
 
 def test_momentum_converters():
@@ -38,7 +39,7 @@ def test_both_conventions_give_the_same_running_estimate(decay, m, seed):
 
 @pytest.mark.parametrize("m", [2, 3, 8, 64])
 def test_biased_unbiased_gap_is_m_over_m_minus_1(m):
-    biased, unbiased = vi.variance_gap(m)
+    biased, unbiased = inference.variance_gap(m)
     assert abs(biased - (m - 1) / m) < 0.015  # sampling error about 0.005
     assert unbiased == pytest.approx(biased * m / (m - 1), rel=1e-12)
     # exactly, per batch: with momentum 1 running_var is the batch variance times m / (m - 1)
@@ -126,8 +127,8 @@ def test_training_mode_prediction_depends_on_the_companions():
     x_one = rng.standard_normal(8)
     companions = {"random": rng.standard_normal((31, 8)),
                   "shifted": 2.0 + rng.standard_normal((31, 8)), "one": rng.standard_normal((1, 8))}
-    train = vi.company_probabilities(copy.deepcopy(model).train(), x_one, companions)
-    evals = vi.company_probabilities(model.eval(), x_one, companions)
+    train = inference.company_probabilities(copy.deepcopy(model).train(), x_one, companions)
+    evals = inference.company_probabilities(model.eval(), x_one, companions)
     p_train, p_eval = np.array(list(train.values())), np.array(list(evals.values()))
     assert np.abs(p_train - p_train[0]).max() > 0.05
     np.testing.assert_allclose(p_eval - p_eval[0], 0.0, rtol=0, atol=1e-12)
@@ -149,7 +150,7 @@ def test_calibrate_sets_population_stats_layer_after_layer():
 
 
 def test_running_stats_panel_slider_ends_give_finite_data():
-    live, update = vi.running_stats_panel(steps=60)
+    live, update = nb05_inference.running_stats_panel(steps=60)
     first = update()
     pixels = live.pixels()
     for momentum in (0.01, 1.0):
@@ -165,11 +166,11 @@ def test_running_stats_panel_slider_ends_give_finite_data():
 def test_static_figures_draw():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    batches = vi.stream(batch_size=4, steps=20)
+    batches = inference.stream(batch_size=4, steps=20)
     evals = {"alone": np.eye(3)[1], "a": np.eye(3)[1]}
-    figs = [vi.plot_momentum_conventions(batches),
-            vi.plot_company({"a": np.full(3, 1 / 3)}, evals, true_label=1),
-            vi.plot_calibration([("run", np.ones(4), np.full(4, 1.1), 0.9, 0.91)])]
+    figs = [nb05_inference.plot_momentum_conventions(batches),
+            nb05_inference.plot_company({"a": np.full(3, 1 / 3)}, evals, true_label=1),
+            nb05_inference.plot_calibration([("run", np.ones(4), np.full(4, 1.1), 0.9, 0.91)])]
     for fig in figs:
         FigureCanvasAgg(fig).draw()  # lays out and renders without error or warning
         assert fig.axes
@@ -180,7 +181,7 @@ def test_sliders_drive_the_running_stats_figure():
 
     momentum = widgets.FloatSlider(value=0.1, min=0.01, max=1.0, step=0.01)
     batch_size = widgets.IntSlider(value=4, min=2, max=256)
-    live, update = vi.running_stats_panel(steps=40)
+    live, update = nb05_inference.running_stats_panel(steps=40)
     widgets.interactive_output(update, {"momentum": momentum, "batch_size": batch_size})
     seen = {live.widget.value}
     for slider, value in ((momentum, 0.01), (momentum, 1.0), (batch_size, 2), (batch_size, 256)):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bn_core.live import LiveFigure, panel
+from bn_core.ui.live import LiveFigure, panel
 
 
 def decoded(live):

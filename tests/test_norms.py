@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bn_core import BatchNorm1d, LayerNorm, batchnorm_forward, groupnorm_forward, layernorm_forward
-from bn_core.norms import (
+from bn_core.experiments.norms import (
     batch_dependence,
     composition_effect,
     cube_cells,
@@ -15,7 +15,7 @@ from bn_core.norms import (
     padding_curve,
     padding_errors,
 )
-from bn_core.norms_figures import comparison_panel, padding_panel
+from bn_core.panels.nb07_norms import comparison_panel, padding_panel
 
 
 def _ln(x):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bn_core.quiz import Question, Quiz, bn_live_questions
+from bn_core.panels.nb01_quiz import bn_live_questions
+from bn_core.ui.quiz import Question, Quiz
 
 
 def small_quiz():

@@ -6,10 +6,8 @@ import pytest
 
 from bn_core import train as train_module
 from bn_core.data import load_digits_split
-from bn_core.gradcheck import numerical_gradient, rel_error
-from bn_core.layers import BatchNorm1d
-from bn_core.noisy_bn import NoisyBatchNorm1d
-from bn_core.smoothness import (
+from bn_core.experiments.noisy_bn import NoisyBatchNorm1d
+from bn_core.experiments.smoothness import (
     _loss_and_grads,
     _probe,
     band_width,
@@ -21,7 +19,9 @@ from bn_core.smoothness import (
     nets,
     scale_invariance,
 )
-from bn_core.viz_help import NoiseExplorer, ScaleExplorer
+from bn_core.gradcheck import numerical_gradient, rel_error
+from bn_core.layers import BatchNorm1d
+from bn_core.panels.nb03_why_bn_helps import NoiseExplorer, ScaleExplorer
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -98,33 +98,33 @@ def test_bad_arguments_raise():
 
 def test_noisy_bn_trains_about_as_well_as_bn(data):
     """Ioffe & Szegedy's sigmoid MLP, lr 0.5, 400 steps, noise strength 0.5 (the notebook's)."""
-    runs = compare_training(data, ["none", "bn", "noisy"], 400, 0.5, np.random.default_rng(0),
+    runs = compare_training(data, ["plain", "bn", "noisy"], 400, 0.5, np.random.default_rng(0),
                             strength=0.5, watch=1)
     loss = {kind: final_loss(h["loss"]) for kind, h in runs.items()}
     moves = {kind: drift(h["watch"]) for kind, h in runs.items()}
     assert loss["noisy"] < 2.0 * loss["bn"]  # measured 1.3x to 1.7x over seeds 0..4
-    assert loss["noisy"] < 0.1 * loss["none"]  # no BN has barely left chance after 400 steps
+    assert loss["noisy"] < 0.1 * loss["plain"]  # no BN has barely left chance after 400 steps
     assert runs["noisy"]["test_acc"][-1] > 0.9
     # ... although its layer inputs move far MORE than without BN
-    assert moves["noisy"] > 10 * moves["none"] > 10 * moves["bn"]
+    assert moves["noisy"] > 10 * moves["plain"] > 10 * moves["bn"]
 
 
 def test_no_bn_diverges_where_bn_trains(data):
     sweep = lr_sweep(data, [0.1, 3.0], 150, np.random.default_rng(0), activation="relu")
-    assert sweep["final"]["none"][1] == np.inf  # lr 3: the plain ReLU net blows up ...
+    assert sweep["final"]["plain"][1] == np.inf  # lr 3: the plain ReLU net blows up ...
     assert sweep["final"]["bn"][1] < 0.2  # ... the BN net trains
-    assert sweep["largest_stable"] == {"none": 0.1, "bn": 3.0}
+    assert sweep["largest_stable"] == {"plain": 0.1, "bn": 3.0}
 
 
 @pytest.fixture(scope="module")
 def landscapes(data):
-    models = nets(["none", "bn"], np.random.default_rng(3), activation="relu")
+    models = nets(["plain", "bn"], np.random.default_rng(3), activation="relu")
     return {kind: landscape(m, data, 200, 0.1, np.random.default_rng(4), (0.05, 0.1, 0.2, 0.4),
                             probe_every=20) for kind, m in models.items()}
 
 
 def test_bn_smooths_the_landscape(landscapes):
-    none, bn = landscapes["none"], landscapes["bn"]
+    none, bn = landscapes["plain"], landscapes["bn"]
     assert band_width(bn) < 0.3 * band_width(none)  # measured ~0.1x
     assert bn["change"].mean() < 0.3 * none["change"].mean()  # gradient more predictive
     assert bn["beta"].mean() < 0.5 * none["beta"].mean()

@@ -4,18 +4,17 @@ import numpy as np
 import pytest
 
 from bn_core.data import load_digits_split, make_spirals, minibatches
+from bn_core.experiments.what_stays_put import compare_bn, distribution_change
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Sigmoid, mlp
+from bn_core.panels.nb02_what_stays_put import WhatStaysPut
 from bn_core.train import (
     LayerStats,
     Params,
     accuracy,
-    compare_bn,
-    distribution_change,
     probe_forward,
     train,
 )
-from bn_core.viz_training import WhatStaysPut
 
 STEPS = 300
 

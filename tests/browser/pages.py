@@ -113,11 +113,14 @@ def has_controls(path):
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     package = Path(__file__).resolve().parents[2] / "bn_core"
-    used = set(re.findall(r"bn_core\.(\w+)", code))  # import bn_core.x, from bn_core.x import
-    for names in re.findall(r"from bn_core import \(?([\w\s,]+)", code):
-        used.update(re.findall(r"\w+", names))  # from bn_core import x, y (modules or not)
-    sources = [code] + [(package / f"{m}.py").read_text() for m in sorted(used)
-                        if (package / f"{m}.py").exists()]
+    used = set()  # dotted module names under bn_core that the notebook imports
+    for module, names in re.findall(r"from bn_core\.?([\w.]*) import (\([^)]*\)|[^\n]+)", code):
+        prefix = f"{module}." if module else ""
+        used.add(module)
+        used.update(prefix + name for name in re.findall(r"\w+", names))  # modules or not
+    used.update(re.findall(r"import bn_core\.([\w.]+)", code))
+    sources = [code] + [(package / f"{m.replace('.', '/')}.py").read_text() for m in sorted(used)
+                        if m and (package / f"{m.replace('.', '/')}.py").exists()]
     return any(word in text for text in sources for word in ("Slider", "interact("))
 
 

@@ -13,16 +13,17 @@ still falls outside the axes is reported in a note "off-scale: ...".
 import numpy as np
 from matplotlib.scale import SymmetricalLogTransform
 
-from bn_core.live import LiveFigure
+from bn_core.ui.live import LiveFigure
+from bn_core.ui.palette import COLORS
 
 RAW_LIM, LINTHRESH, LINSCALE = 3e4, 10.0, 4.0  # raw values on a symlog axis, linear in [-10, 10]
 RAW_STD_LIM = (1e-4, 1e4)  # raw per-feature stds on a log axis
 RAW_TICKS, RAW_MINOR = (-1e3, -10, 0, 10, 1e3), (-1e4, -100, 100, 1e4)
 VALUE_LIM, MEAN_LIM, STD_LIM = 8.0, 4.0, 4.0  # Z_hat and Y: values, per-feature means and stds
 BINS = 80
-COLORS = ("tab:blue", "tab:green", "tab:orange")
+STAGES = (COLORS["raw"], COLORS["normalized"], COLORS["output"])  # x, x_hat, y
 # markers of a Line2D, not a scatter: the same look, drawn several times faster on every move
-PREDICTED = dict(marker="o", ls="none", ms=8.4, mfc="none", mec="tab:red", mew=1.3)
+PREDICTED = dict(marker="o", ls="none", ms=8.4, mfc="none", mec=COLORS["highlight"], mew=1.3)
 
 
 SYMLOG = SymmetricalLogTransform(10, LINTHRESH, LINSCALE)  # value -> position on the raw axis
@@ -73,9 +74,10 @@ class _Panel:
                                                   color=color, alpha=0.75))
         self.dots = live.animate(dots_ax.plot([0.0], [0.0], "o", ms=3.7, color=color, alpha=0.8,
                                               zorder=2)[0])
+        note = dict(ha="left", va="top", fontsize=9, color=COLORS["highlight"])
         self.hist_note, self.dots_note = (
-            live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, ha="left", va="top",
-                                 fontsize=9, color="tab:red")) for ax in (hist_ax, dots_ax))
+            live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, **note))
+            for ax in (hist_ax, dots_ax))
 
     def show(self, a, dots_note=""):
         """Draw a: (N, D) into the artists (the caller refreshes the figure)."""
@@ -111,7 +113,7 @@ class ExplorerFigure:
         self.predicted = self.live.animate(d_out.plot([0.0], [1.0], **PREDICTED)[0])
         even = np.linspace(-VALUE_LIM, VALUE_LIM, BINS + 1)
         columns = zip((h_raw, h_norm, h_out), (d_raw, d_norm, d_out), (raw_edges(), even, even),
-                      (symlog, linear, linear), COLORS, strict=True)
+                      (symlog, linear, linear), STAGES, strict=True)
         self.panels = [_Panel(self.live, *column) for column in columns]
         # the normal curve Z_hat would follow if BN fixed the shape too (it does not)
         x = np.linspace(-VALUE_LIM, VALUE_LIM, 400)

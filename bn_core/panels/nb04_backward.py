@@ -7,13 +7,13 @@ Shapes: x: (N, D); gamma, beta: (D,). The forward graph of bn_core.batchnorm_for
 """
 
 import inspect
-import timeit
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from bn_core import functional as F
-from bn_core.gradcheck import numerical_gradient, rel_error
+from bn_core.experiments.backward import scale_data
+from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
 
 # (node name, its forward line, (x, y) position in the drawing)
 NODES = [
@@ -61,7 +61,7 @@ def stepwise_steps():
     if len(steps) != len(STEP_MATH):
         raise ValueError(
             f"batchnorm_backward_stepwise has {len(steps)} commented steps; this notebook explains "
-            f"{len(STEP_MATH)}: update STEP_MATH in bn_core/backward_viz.py"
+            f"{len(STEP_MATH)}: update STEP_MATH in bn_core/panels/nb04_backward.py"
         )
     return steps
 
@@ -98,47 +98,17 @@ def draw_graph(figsize=(12, 3.6)):
         x0, y0 = pos[name]
         x0 -= 0.9 if name == "x_hat" else 0.1  # keep clear of the arrow from inv_std
         ax.text(x0, y0 + 0.42, str(k), ha="center", va="center", color="white", fontsize=9,
-                fontweight="bold", zorder=4, bbox=dict(boxstyle="circle,pad=0.2", fc="#c0392b",
+                fontweight="bold", zorder=4, bbox=dict(boxstyle="circle,pad=0.2", fc=VERMILLION,
                                                        ec="none"))
     for name in ("x", "xc"):  # nodes with two outgoing paths: their gradients add
         ax.text(pos[name][0], -0.55, "2 paths out:\ngradients add", ha="center", va="top",
-                fontsize=8, color="#d35400")
+                fontsize=8, color=VERMILLION)
     ax.set_xlim(-0.8, 14.8)
     ax.set_ylim(-1.6, 1.8)
     ax.set_axis_off()
     ax.set_title("forward: left to right (black arrows); backward: red steps 1 to 7, right to left",
                  fontsize=10)
     return fig
-
-
-def offcentre_problem(rng, n=6, d=4):
-    """A small float64 problem where bugs show: x off-centre and spread, gamma != 1, beta != 0.
-
-    Returns x: (N, D), gamma: (D,), beta: (D,), dout: (N, D).
-    """
-    x = 3.0 + 2.5 * rng.standard_normal((n, d))
-    gamma = rng.uniform(0.5, 2.0, d) * rng.choice([-1.0, 1.0], d)
-    beta = rng.uniform(-1.0, 1.0, d)
-    dout = rng.standard_normal((n, d))
-    return x, gamma, beta, dout
-
-
-def gradient_check(rng, n=6, d=4, h=1e-5):
-    """Relative errors of bn_core's analytic gradients against central differences.
-
-    Returns {"dx": .., "dgamma": .., "dbeta": .., "stepwise vs compact": ..} (floats).
-    """
-    x, gamma, beta, dout = offcentre_problem(rng, n, d)
-    _, cache = F.batchnorm_forward(x, gamma, beta)
-    dx, dgamma, dbeta = F.batchnorm_backward(dout, cache)
-    num_dx = numerical_gradient(lambda v: F.batchnorm_forward(v, gamma, beta)[0], x, dout, h)
-    num_dgamma = numerical_gradient(lambda g: F.batchnorm_forward(x, g, beta)[0], gamma, dout, h)
-    num_dbeta = numerical_gradient(lambda b: F.batchnorm_forward(x, gamma, b)[0], beta, dout, h)
-    steps = F.batchnorm_backward_stepwise(dout, cache)
-    return {"dx": rel_error(dx, num_dx), "dgamma": rel_error(dgamma, num_dgamma),
-            "dbeta": rel_error(dbeta, num_dbeta),
-            "stepwise vs compact": max(rel_error(a, b)
-                                       for a, b in zip(steps, (dx, dgamma, dbeta), strict=True))}
 
 
 def print_gradient_table(errors, limit=1e-7):
@@ -149,52 +119,9 @@ def print_gradient_table(errors, limit=1e-7):
         print(f"{name:<22}{err:>16.1e}   < {bound:.0e}")
 
 
-def time_backward(n=256, d=512, repeat=7, number=20, rng=None):
-    """Median seconds per call of the stepwise and the compact backward on an (N, D) batch.
-
-    Returns (stepwise_seconds, compact_seconds).
-    """
-    rng = np.random.default_rng(0) if rng is None else rng
-    x, gamma, beta, _ = offcentre_problem(rng, n, d)
-    dout = rng.standard_normal((n, d))
-    _, cache = F.batchnorm_forward(x, gamma, beta)
-    result = []
-    for fn in (F.batchnorm_backward_stepwise, F.batchnorm_backward):
-        times = timeit.repeat(lambda fn=fn: fn(dout, cache), repeat=repeat, number=number)
-        result.append(float(np.median(times)) / number)
-    return tuple(result)
-
-
 # --------------------------------------------------------------------------------------------
 # What the formula says: a projection, and scale invariance
 # --------------------------------------------------------------------------------------------
-
-
-def projection_check(x, gamma, beta, dout, eps=1e-5):
-    """How far dx is from the two directions BN removes, per feature.
-
-    x, dout: (N, D). Returns a dict of (D,) arrays: "sum dx" = sum_i dx_i (zero: a shift of a
-    whole feature changes nothing), "dx . x_hat" = sum_i dx_i x_hat_i, and "predicted" =
-    gamma * inv_std * dgamma * eps / (var + eps), its exact value (zero only when eps = 0).
-    """
-    _, cache = F.batchnorm_forward(x, gamma, beta, eps)
-    dx, dgamma, _ = F.batchnorm_backward(dout, cache)
-    x_hat, var = cache["x_hat"], cache["var"]
-    return {"sum dx": dx.sum(axis=0), "dx . x_hat": np.einsum("ij,ij->j", dx, x_hat),
-            "predicted": gamma * cache["inv_std"] * dgamma * cache["eps"] / (var + cache["eps"]),
-            "dx": dx}
-
-
-def scale_data(a, x, gamma, beta, dout, eps=1e-5):
-    """BN and its gradient at a * x and at x. x, dout: (N, D); a > 0.
-
-    Returns out_a, out_1 (N, D) and dx_a, dx_1 (N, D); BN(a x) = BN(x) and dx_a = dx_1 / a hold
-    while a**2 * var >> eps.
-    """
-    out_a, cache_a = F.batchnorm_forward(a * x, gamma, beta, eps)
-    out_1, cache_1 = F.batchnorm_forward(x, gamma, beta, eps)
-    return (out_a, out_1, F.batchnorm_backward(dout, cache_a)[0],
-            F.batchnorm_backward(dout, cache_1)[0])
 
 
 def scale_panel(x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
@@ -202,7 +129,7 @@ def scale_panel(x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
 
     Returns (live, update); update(a=1.0) redraws in place and returns the readout dict.
     """
-    from bn_core.live import LiveFigure
+    from bn_core.ui.live import LiveFigure
 
     live = LiveFigure(1, 3, figsize=(11, 3.4))
     ax0, ax1, ax2 = live.axes
@@ -216,15 +143,15 @@ def scale_panel(x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
                xlabel=title.split(" vs ")[1])
     grid = np.geomspace(*a_range, 61)
     norms = [np.linalg.norm(scale_data(a, x, gamma, beta, dout, eps)[2]) for a in grid]
-    ax2.loglog(grid, norms, color="C0", label="|dx(a)|")
+    ax2.loglog(grid, norms, color=BLUE, label="|dx(a)|")
     ax2.loglog(grid, np.linalg.norm(dx_1) / grid, "--", color="0.5", label="|dx(1)| / a")
     a_eps = np.sqrt(eps / x.var(axis=0).min())  # where a**2 * var reaches eps
-    ax2.axvline(a_eps, color="C3", ls=":", label="a²·var = eps")
+    ax2.axvline(a_eps, color=VERMILLION, ls=":", label="a²·var = eps")
     ax2.set(xlabel="a", title="gradient size scales as 1/a")
     ax2.legend(fontsize=8, loc="upper right")
-    dots = [live.animate(ax.scatter(ref.ravel(), ref.ravel(), s=10, color="C1"))
+    dots = [live.animate(ax.scatter(ref.ravel(), ref.ravel(), s=10, color=ORANGE))
             for ax, ref in ((ax0, out_1), (ax1, dx_1))]
-    (marker,) = ax2.loglog([1.0], [np.linalg.norm(dx_1)], "o", color="C1", ms=8)
+    (marker,) = ax2.loglog([1.0], [np.linalg.norm(dx_1)], "o", color=ORANGE, ms=8)
     live.animate(marker)
     text = live.animate(ax0.text(0.03, 0.97, "", transform=ax0.transAxes, va="top", fontsize=9))
 

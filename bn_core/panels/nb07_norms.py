@@ -1,6 +1,6 @@
 """Notebook 07's pictures and panels: which cells share one mean and variance (Wu & He's cube
 figure, drawn with matplotlib), BN / LN / GN side by side with a groups slider, and the padded
-sequence experiment of bn_core.norms with a padding-fraction slider.
+sequence experiment of bn_core.experiments.norms with a padding-fraction slider.
 """
 
 import ipywidgets as widgets
@@ -8,8 +8,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import ListedColormap
 
-from bn_core.live import LiveFigure, panel
-from bn_core.norms import (
+from bn_core.experiments.norms import (
     cube_cells,
     example_images,
     normalized,
@@ -17,8 +16,10 @@ from bn_core.norms import (
     padding_curve,
     padding_errors,
 )
+from bn_core.ui.live import LiveFigure, panel
+from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
 
-SHARED, OTHER = "#4a7fd4", "#f2f2f2"  # cells that share one mu, var (as in Wu & He's Figure 2)
+SHARED, OTHER = BLUE, "#f2f2f2"  # cells that share one mu, var (as in Wu & He's Figure 2)
 
 
 def draw_cube(ax, cells, title, depth=(0.45, 0.35)):
@@ -152,14 +153,14 @@ def padding_panel(rng, batch=16, max_len=20, features=8):
         ax_hist.stairs(np.zeros(50), bins, fill=True, color=SHARED, alpha=0.8))
     mu_line, bn_line, stats = live.animate(
         ax_hist.axvline(0, color="k", ls="--", lw=1.5, label="real tokens' mean"),
-        ax_hist.axvline(0, color="tab:red", lw=2, label="BN's mean"),
+        ax_hist.axvline(0, color=VERMILLION, lw=2, label="BN's mean"),
         ax_hist.text(0.02, 0.97, "", transform=ax_hist.transAxes, va="top", fontsize=10))
     ax_hist.legend(loc="upper right", fontsize=9)
     grid = np.arange(0, 0.91, 0.05)
     curve = padding_curve(np.random.default_rng(seed), grid, repeats=8, **shape)
     order = np.argsort(curve["pad"])  # measured fractions, in increasing order
-    for key, label, color in (("bn_mean", "BN: |mu error|", "tab:red"),
-                              ("bn_std", "BN: |sigma error|", "tab:orange"),
+    for key, label, color in (("bn_mean", "BN: |mu error|", VERMILLION),
+                              ("bn_std", "BN: |sigma error|", ORANGE),
                               ("ln", "LN: any error", SHARED)):
         ax_err.plot(curve["pad"][order], curve[key][order], "o-", ms=3, color=color, label=label)
     ax_err.set(xlim=(-0.02, 1), ylim=(-0.05, 1.2), xlabel="padding fraction",

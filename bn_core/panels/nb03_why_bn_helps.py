@@ -1,4 +1,4 @@
-"""Figures and widgets of notebook 03, "why does BN help?" (experiments in bn_core.smoothness).
+"""Figures and widgets of notebook 03, "why does BN help?" (numbers: experiments.smoothness).
 
     NoiseExplorer(data, seed)     slider for the noise strength; re-trains the noisy-BN net
     plot_lr_sweep(sweep)          final loss against learning rate, largest stable lr marked
@@ -12,11 +12,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from bn_core.live import LiveFigure
-from bn_core.smoothness import compare_training, drift, final_loss, scale_invariance
-
-COLORS = {"none": "tab:red", "bn": "tab:blue", "noisy": "tab:green", "bn_after": "tab:purple"}
-LABELS = {"none": "no BN", "bn": "BN", "noisy": "BN + noise", "bn_after": "BN after activation"}
+from bn_core.experiments.smoothness import compare_training, drift, final_loss, scale_invariance
+from bn_core.ui.live import LiveFigure
+from bn_core.ui.palette import COLORS, LABELS
 
 
 def smooth(loss, k=20):
@@ -33,7 +31,7 @@ class NoiseExplorer:
 
     def __init__(self, data, seed, steps=400, lr=0.5, strength=0.5, unit=0):
         self.data, self.seed, self.steps, self.lr, self.unit = data, seed, steps, lr, unit
-        self.runs = self._train(["none", "bn"], strength)  # reused at every slider move
+        self.runs = self._train(["plain", "bn"], strength)  # reused at every slider move
         self.live = live = LiveFigure(1, 3, figsize=(12, 3.3))
         titles = ["training loss", "test accuracy", f"layer 2's input: mean of unit {unit}"]
         for ax, title in zip(live.axes, titles):
@@ -44,7 +42,7 @@ class NoiseExplorer:
         live.axes[1].set_ylim(0, 1)
         live.axes[2].set_ylim(-3, 5)
         self.lines = {}
-        for kind in ("none", "bn", "noisy"):
+        for kind in ("plain", "bn", "noisy"):
             style = {"color": COLORS[kind], "label": LABELS[kind], "lw": 1.5}
             self.lines[kind] = [live.animate(ax.plot([], [], **style)[0]) for ax in live.axes]
         live.axes[0].legend(loc="lower left", fontsize=9)
@@ -98,8 +96,8 @@ def plot_lr_sweep(sweep, ceiling=10.0):
         best = sweep["largest_stable"][kind]
         if best is not None:
             ax.axvline(best, color=COLORS[kind], ls=(i * 3, (3, 6)), lw=1.5)
-    ax.axhline(np.log(10), color="0.5", ls=":", lw=1)
-    ax.text(lr[0], np.log(10) * 1.1, "chance (ln 10)", color="0.4", fontsize=8)
+    ax.axhline(np.log(10), color=COLORS["reference"], ls=":", lw=1)
+    ax.text(lr[0], np.log(10) * 1.1, "chance (ln 10)", color=COLORS["reference"], fontsize=8)
     ax.set(xscale="log", yscale="log", xlabel="learning rate",
            ylabel="final training loss", title="x: diverged;  dashed: largest stable lr")
     ax.legend(fontsize=9)
@@ -142,11 +140,11 @@ class ScaleExplorer:
         self.out_hist = live.animate(ax_out.stairs(np.zeros(40), self.out_bins, fill=True))
         ax_z.set(title="z = x (a W), one feature", ylim=(0, 200), xlabel="z", ylabel="count")
         ax_out.set(title="BN(z), same feature", ylim=(0, 60), xlabel="BN(z)")
-        ax_g.loglog(grid, norms[20] / grid, color="0.6", lw=6, label="|dV at a=1| / a")
-        ax_g.loglog(grid, norms, color="tab:blue", lw=1.5, label="|dV| measured")
+        ax_g.loglog(grid, norms[20] / grid, color=COLORS["context"], lw=6, label="|dV at a=1| / a")
+        ax_g.loglog(grid, norms, color=COLORS["bn"], lw=1.5, label="|dV| measured")
         ax_g.set(title="gradient of the weight V = a W", xlabel="a", ylabel="|dV|")
         ax_g.legend(fontsize=9)
-        self.marker = live.animate(ax_g.plot([], [], "o", color="tab:red", ms=8)[0])
+        self.marker = live.animate(ax_g.plot([], [], "o", color=COLORS["highlight"], ms=8)[0])
         self.slider = widgets.FloatLogSlider(value=a, base=10, min=-1, max=1, step=0.05,
                                              description="a")
         self.slider.add_class("bn-weight-scale")

@@ -8,26 +8,10 @@ trajectories are (T + 1,) arrays, entry 0 the initial running values (0 and 1).
 import numpy as np
 from matplotlib.figure import Figure
 
-from bn_core import inference as inf
-from bn_core.live import LiveFigure
-
-
-def stream(batch_size, steps=200, pop_mean=3.0, pop_std=2.0, seed=0):
-    """T = steps batches of one feature, (T, m, 1), from N(pop_mean, pop_std^2)."""
-    rng = np.random.default_rng(seed)
-    return pop_mean + pop_std * rng.standard_normal((steps, batch_size, 1))
-
-
-def variance_gap(batch_size, pop_std=2.0, batches=None, seed=1):
-    """Mean over many batches of the biased and the unbiased batch variance, over pop_std^2.
-
-    Expected: (m - 1) / m for the biased one (divide by m), 1 for the unbiased (divide by m - 1).
-    batches: default max(2000, 200000 // m), a sampling error of about 0.005.
-    """
-    batches = max(2000, 200_000 // batch_size) if batches is None else batches
-    x = pop_std * np.random.default_rng(seed).standard_normal((batches, batch_size))
-    biased = x.var(axis=1).mean() / pop_std**2  # (K, m) -> (K,) -> scalar
-    return biased, biased * batch_size / (batch_size - 1)
+from bn_core.experiments import inference as inf
+from bn_core.experiments.inference import stream, variance_gap
+from bn_core.ui.live import LiveFigure
+from bn_core.ui.palette import BLUE, GREEN, ORANGE, VERMILLION
 
 
 def running_stats_panel(steps=200, pop_mean=3.0, pop_std=2.0, seed=0, max_batch=256):
@@ -45,18 +29,18 @@ def running_stats_panel(steps=200, pop_mean=3.0, pop_std=2.0, seed=0, max_batch=
     ax1.axhline(pop_var, color="k", lw=1, ls="--", label="population var")
     ax1.set(xlim=(0, steps), ylim=(0, 2.5 * pop_var), xlabel="batches seen", title="running_var")
     sizes = np.arange(2, max_batch + 1)
-    ax2.semilogx(sizes, (sizes - 1) / sizes, color="C3", label="biased: (m-1)/m")
-    ax2.axhline(1.0, color="C0", label="unbiased: 1")
+    ax2.semilogx(sizes, (sizes - 1) / sizes, color=VERMILLION, label="biased: (m-1)/m")
+    ax2.axhline(1.0, color=BLUE, label="unbiased: 1")
     ax2.set(xlim=(2, max_batch), ylim=(0.4, 1.1), xlabel="batch size m",
             title="mean batch variance / population var")
     batch_dots = live.animate(ax0.plot(t[1:], t[1:] * 0.0, ".", ms=3, color="0.7",
                                        label="batch mean mu")[0])
-    mean_line = live.animate(ax0.plot(t, t * 0.0, color="C0", lw=2, label="running_mean")[0])
-    var_line = live.animate(ax1.plot(t, t * 0.0, color="C0", lw=2,
+    mean_line = live.animate(ax0.plot(t, t * 0.0, color=BLUE, lw=2, label="running_mean")[0])
+    var_line = live.animate(ax1.plot(t, t * 0.0, color=BLUE, lw=2,
                                      label="running_var (unbiased, PyTorch)")[0])
-    biased_line = live.animate(ax1.plot(t, t * 0.0, color="C3", lw=1.5,
+    biased_line = live.animate(ax1.plot(t, t * 0.0, color=VERMILLION, lw=1.5,
                                         label="same, biased var")[0])
-    biased_level = live.animate(ax1.axhline(pop_var, color="C3", lw=1, ls=":",
+    biased_level = live.animate(ax1.axhline(pop_var, color=VERMILLION, lw=1, ls=":",
                                             label="(m-1)/m · population var"))
     dots = live.animate(ax2.plot([2, 2], [0.5, 1.0], "o", color="k", ms=7,
                                  label="measured, this m")[0])
@@ -97,35 +81,20 @@ def plot_momentum_conventions(batches, decay=0.9):
     fig = Figure(figsize=(12, 3.4), layout="constrained")
     ax0, ax1, ax2 = fig.subplots(1, 3)
     ax0.plot(mean_wrong[:, 0], color="0.7", lw=1, label=f"PyTorch, momentum={decay} (mistake)")
-    ax0.plot(mean_pt[:, 0], color="C0", lw=3, label=f"PyTorch, momentum={momentum:.2g}")
-    ax0.plot(mean_cs[:, 0], color="C1", lw=1.2, ls="--", label=f"CS231n, momentum={decay}")
+    ax0.plot(mean_pt[:, 0], color=BLUE, lw=3, label=f"PyTorch, momentum={momentum:.2g}")
+    ax0.plot(mean_cs[:, 0], color=ORANGE, lw=1.2, ls="--", label=f"CS231n, momentum={decay}")
     ax0.set(title="running_mean: the same estimate", xlabel="batches seen")
-    ax1.plot(np.abs(mean_pt - mean_cs)[:, 0], color="C2")
+    ax1.plot(np.abs(mean_pt - mean_cs)[:, 0], color=GREEN)
     ax1.set(title="|PyTorch - CS231n| of running_mean", xlabel="batches seen")
     ax1.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
     m = batches.shape[1]
-    ax2.plot(var_pt[:, 0], color="C0", lw=2, label="PyTorch (unbiased)")
-    ax2.plot(var_cs[:, 0], color="C1", lw=1.2, ls="--", label="CS231n (biased)")
+    ax2.plot(var_pt[:, 0], color=BLUE, lw=2, label="PyTorch (unbiased)")
+    ax2.plot(var_cs[:, 0], color=ORANGE, lw=1.2, ls="--", label="CS231n (biased)")
     ax2.plot(var_cs[:, 0] * m / (m - 1), color="k", lw=0.8, ls=":", label="CS231n · m/(m-1)")
     ax2.set(title=f"running_var: differs by m/(m-1) = {m / (m - 1):.3f}", xlabel="batches seen")
     for ax in (ax0, ax2):
         ax.legend(fontsize=8)
     return fig
-
-
-def company_probabilities(model, x_one, companions):
-    """x_one's class probabilities when predicted inside each batch of `companions`.
-
-    model: a bn_core.nn.Sequential in the mode wanted; x_one: (D,); companions: dict name ->
-    (n, D) array (n may be 0). Returns dict name -> probabilities (K,).
-    """
-    result = {}
-    for name, others in companions.items():
-        batch = np.vstack([x_one[None, :], others])  # x_one is row 0
-        logits = model.forward(batch)[0]
-        p = np.exp(logits - logits.max())
-        result[name] = p / p.sum()
-    return result
 
 
 def plot_company(train_probs, eval_probs, true_label):
@@ -145,7 +114,7 @@ def plot_company(train_probs, eval_probs, true_label):
                 continue
             guess = int(np.argmax(probs[name]))
             width = probs[name][true_label]
-            ax.barh(row, width, color="C2" if guess == true_label else "C3")
+            ax.barh(row, width, color=BLUE if guess == true_label else VERMILLION)
             ax.text(min(width, 0.8) + 0.02, row, f"predicts {guess}", va="center", fontsize=9)
         ax.set(xlim=(0, 1.05), title=mode, xlabel=f"probability of the true class {true_label}")
     axes[0].set_yticks(range(len(names)), names)
@@ -163,7 +132,7 @@ def plot_calibration(results):
     for ax, (label, old_var, pop_var, acc_run, acc_cal) in zip(axes, results, strict=True):
         hi = 1.05 * max(old_var.max(), pop_var.max())
         ax.plot([0, hi], [0, hi], color="0.6", lw=1, label="running_var = population var")
-        ax.plot(pop_var, old_var, ".", color="C0", label="one feature")
+        ax.plot(pop_var, old_var, ".", color=BLUE, label="one feature")
         off = np.median(np.abs(old_var / pop_var - 1))
         ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="population var (whole training set)",
                ylabel="running_var", title=f"{label}: median |running / population - 1| = "
@@ -173,18 +142,3 @@ def plot_calibration(results):
     return fig
 
 
-def calibration_run(model, data, layer=None):
-    """Test accuracy with the running estimates, then with population statistics (calibrate).
-
-    model: a trained Sequential; data = (x_train, y_train, x_test, y_test). `layer`: the BN layer
-    whose variances are returned (default: the first). Returns (running_var, population var,
-    acc_running, acc_calibrated); the model keeps the calibrated statistics.
-    """
-    from bn_core.train import accuracy
-
-    x_train, _, x_test, y_test = data
-    acc_running = accuracy(model, x_test, y_test)
-    old = inf.calibrate(model, x_train)
-    layer = min(old) if layer is None else layer
-    acc_calibrated = accuracy(model, x_test, y_test)
-    return old[layer][1], model.layers[layer].running_var.copy(), acc_running, acc_calibrated

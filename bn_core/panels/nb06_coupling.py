@@ -1,5 +1,5 @@
 """Notebook 06's panels: sliders driving LiveFigures for the coupling experiments of
-bn_core.coupling (outlier, Jacobian heatmap, sampling distributions and jitter).
+bn_core.experiments.coupling (outlier, Jacobian heatmap, sampling distributions and jitter).
 
 Each panel is built once; its update is a plain function of the slider values that returns the
 data it drew (kept in panel.data, so tests can drive the sliders and check the numbers).
@@ -12,7 +12,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import SymLogNorm
 from matplotlib.ticker import NullFormatter
 
-from bn_core.coupling import (
+from bn_core.experiments.coupling import (
     bn_jacobian,
     ghost_experiment,
     jitter_curve,
@@ -21,7 +21,8 @@ from bn_core.coupling import (
     outlier_outputs,
     sample_batches,
 )
-from bn_core.live import LiveFigure, panel
+from bn_core.ui.live import LiveFigure, panel
+from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
 
 
 def outlier_panel(rng, n=12, default=0.5):
@@ -36,9 +37,9 @@ def outlier_panel(rng, n=12, default=0.5):
     ax_in, ax_out = live.axes
     ax_in.set(xlim=(-10.5, 10.5), ylim=(-1, 1.6), yticks=[], xlabel="input x",
               title=f"inputs: the red example is dragged (N = {n})")
-    others, = ax_in.plot(x[1:], np.zeros(n - 1), "o", color="tab:blue", ms=7)
+    others, = ax_in.plot(x[1:], np.zeros(n - 1), "o", color=BLUE, ms=7)
     dragged, stat_line, stat_text = live.animate(
-        ax_in.plot([], [], "o", color="tab:red", ms=11)[0],
+        ax_in.plot([], [], "o", color=VERMILLION, ms=11)[0],
         ax_in.plot([], [], "|-", color="k", lw=2, ms=14)[0],
         ax_in.text(-10, 1.25, "", fontsize=11))
     ax_out.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), xlabel="input x_i (the other examples)",
@@ -46,9 +47,9 @@ def outlier_panel(rng, n=12, default=0.5):
     ax_out.axhline(0, color="0.8", lw=1)
     ghost_dots = live.animate(ax_out.plot([], [], "o", mfc="none", mec="0.55", ms=9,
                                           label=f"red at x = {default}")[0])
-    moves = live.animate(LineCollection([], colors="tab:blue", lw=1.5))
+    moves = live.animate(LineCollection([], colors=BLUE, lw=1.5))
     ax_out.add_collection(moves)
-    now, readout = live.animate(ax_out.plot([], [], "o", color="tab:blue", ms=7, label="now")[0],
+    now, readout = live.animate(ax_out.plot([], [], "o", color=BLUE, ms=7, label="now")[0],
                                 ax_out.text(-2.45, 2.1, "", fontsize=11))
     ax_out.legend(loc="lower right")
 
@@ -94,12 +95,12 @@ def jacobian_panel(rng, n_max=64):
     title = live.animate(ax_j.set_title(" "))
     ns = np.arange(2, n_max + 1)
     sizes = [off_diagonal_size(pool[:k]) for k in ns]
-    ax_n.loglog(ns, sizes, color="tab:blue", label="mean |dy_i/dx_j| over i ≠ j")
+    ax_n.loglog(ns, sizes, color=BLUE, label="mean |dy_i/dx_j| over i ≠ j")
     ax_n.loglog(ns, 1 / ns, "--", color="0.4", label="1 / N")
     ax_n.set(xlabel="batch size N", ylim=(1e-3, 1.5), title="one example's pull on another")
     ax_n.set_xticks([2, 4, 8, 16, 32, 64], labels=["2", "4", "8", "16", "32", "64"])
     ax_n.xaxis.set_minor_formatter(NullFormatter())
-    marker, readout = live.animate(ax_n.plot([], [], "o", color="tab:red", ms=9)[0],
+    marker, readout = live.animate(ax_n.plot([], [], "o", color=VERMILLION, ms=9)[0],
                                    ax_n.text(5, 0.0016, "", fontsize=11))
     ax_n.legend(loc="upper right")
 
@@ -133,7 +134,7 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
         ax.set(xlim=ranges[key], ylim=(0, 1.15), yticks=[], xlabel=names[key])
         ax.axvline(truth[key], color="k", ls="--", lw=1)
         stairs[key] = live.animate(ax.stairs(np.zeros(60), np.linspace(*ranges[key], 61),
-                                             fill=True, color="tab:blue", alpha=0.6))
+                                             fill=True, color=BLUE, alpha=0.6))
         texts[key] = live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top"))
     ax_y.set_ylabel(f"{batches} batches\n(peak scaled to 1)")
     ax_mu.set_ylabel(f"{batches} batches\n(peak scaled to 1)")
@@ -146,7 +147,7 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
     ax_jit.xaxis.set_minor_formatter(NullFormatter())
     ax_jit.set_xticks([2, 8, 32, 128], labels=["2", "8", "32", "128"])
     ax_jit.legend(loc="upper right", fontsize=9)
-    marker = live.animate(ax_jit.plot([], [], "o", color="tab:red", ms=10)[0])
+    marker = live.animate(ax_jit.plot([], [], "o", color=VERMILLION, ms=10)[0])
 
     def update(n=8):
         draws = sample_batches(n, rng, batches, **population)
@@ -184,7 +185,7 @@ def regularization_panel(rng, runs=RUNS):
     ax_acc.set(ylim=(0.7, 1.01), ylabel="accuracy (eval mode)", title="train and test accuracy")
     ax_gap.set(ylim=(-0.02, 0.12), ylabel="train - test accuracy",
                title="the generalization gap")
-    styles = {"train": ("tab:blue", "train"), "test": ("tab:orange", "test"), "gap": ("k", "gap")}
+    styles = {"train": (BLUE, "train"), "test": (ORANGE, "test"), "gap": ("k", "gap")}
     artists = {}
     for key, (color, label) in styles.items():
         ax = ax_gap if key == "gap" else ax_acc

@@ -1,6 +1,6 @@
 """Why does BN help? The experiments of notebook 03, at laptop scale on the digits.
 
-    nets(kinds, rng)                  same initial weights: "none", "bn", "noisy", "bn_after"
+    nets(kinds, rng)                  same initial weights: "plain", "bn", "noisy", "bn_after"
     compare_training(...)             training curves of several kinds (noisy-BN experiment)
     drift(stats)                      how much a layer's input distribution moves per record
     lr_sweep(...)                     final loss per learning rate; largest stable learning rate
@@ -21,13 +21,13 @@ Shapes: x: (N, D_in) a batch; K step sizes; P probe points (one every `probe_eve
 import numpy as np
 
 from bn_core.data import minibatches
+from bn_core.experiments.noisy_bn import NoisyBatchNorm1d
+from bn_core.experiments.what_stays_put import distribution_change
 from bn_core.functional import batchnorm_backward, batchnorm_forward
 from bn_core.nn import Activation, mlp, softmax_cross_entropy
-from bn_core.noisy_bn import NoisyBatchNorm1d
 from bn_core.optim import SGD
 from bn_core.train import (
     LayerStats,
-    distribution_change,
     frozen_running_stats,
     one_blas_thread,
     train,
@@ -35,7 +35,7 @@ from bn_core.train import (
 
 SIZES = (64, 100, 100, 100, 10)  # digits in, three hidden layers of 100, ten classes out
 KINDS = {  # kind -> (where BN goes, whether it is noisy)
-    "none": (None, False),
+    "plain": (None, False),
     "bn": ("before", False),
     "noisy": ("before", True),
     "bn_after": ("after", False),
@@ -95,7 +95,7 @@ def final_loss(loss, last=20):
     return float(tail.mean()) if np.all(np.isfinite(tail)) else np.inf
 
 
-def lr_sweep(data, lrs, steps, rng, kinds=("none", "bn"), batch_size=60, activation="sigmoid"):
+def lr_sweep(data, lrs, steps, rng, kinds=("plain", "bn"), batch_size=60, activation="sigmoid"):
     """Train each kind at each learning rate. Returns {kind: final losses (L,)} and the
     largest stable lr per kind: stable = no divergence and the final loss below half the
     first step's (ln 10 = 2.3 at chance, so below about 1.2)."""

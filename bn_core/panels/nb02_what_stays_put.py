@@ -13,13 +13,10 @@ Shapes: T steps, D features, P probe examples, S snapshots.
 import ipywidgets as widgets
 import numpy as np
 
+from bn_core.experiments.what_stays_put import compare_bn, distribution_change
 from bn_core.functional import normalize
-from bn_core.live import LiveFigure
-from bn_core.train import compare_bn, distribution_change
-
-COLORS = {"plain": "tab:orange", "bn": "tab:blue"}
-LABELS = {"plain": "without BN", "bn": "with BN"}
-UNIT_COLORS = ["tab:purple", "tab:green", "tab:red", "tab:brown"]
+from bn_core.ui.live import LiveFigure
+from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
 
 
 def _limits(*arrays, pad=0.05):
@@ -43,7 +40,7 @@ class Fig1Figure:
         self.live = LiveFigure(1, 3, figsize=(12, 3.3))
         ax = self.live.axes
         self.acc = {k: self.live.animate(ax[0].plot([], [], color=COLORS[k], label=LABELS[k])[0])
-                    for k in COLORS}
+                    for k in ("plain", "bn")}
         ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1),
                   title="(a) test accuracy")
         ax[0].legend(loc="center right")
@@ -108,7 +105,7 @@ class ChangeFigure:
 
     CURVES = (("plain", "next", "without BN: Z", COLORS["plain"]),
               ("bn", "next", "with BN: Y = gamma * Z_hat + beta", COLORS["bn"]),
-              ("bn", "z", "with BN: raw Z (BN absorbs it)", "0.6"))
+              ("bn", "z", "with BN: raw Z (BN absorbs it)", COLORS["context"]))
 
     def __init__(self):
         self.live = LiveFigure(1, 1, figsize=(11, 3.6))

@@ -21,6 +21,7 @@ import numpy as np
 
 from bn_core._checks import check_momentum
 from bn_core.layers import BatchNorm1d
+from bn_core.train import accuracy
 
 
 def momentum_to_pytorch(decay):
@@ -155,3 +156,51 @@ def fold_model(model):
             layers.append(layer)
             i += 1
     return Sequential(*layers)
+
+
+def stream(batch_size, steps=200, pop_mean=3.0, pop_std=2.0, seed=0):
+    """T = steps batches of one feature, (T, m, 1), from N(pop_mean, pop_std^2)."""
+    rng = np.random.default_rng(seed)
+    return pop_mean + pop_std * rng.standard_normal((steps, batch_size, 1))
+
+
+def variance_gap(batch_size, pop_std=2.0, batches=None, seed=1):
+    """Mean over many batches of the biased and the unbiased batch variance, over pop_std^2.
+
+    Expected: (m - 1) / m for the biased one (divide by m), 1 for the unbiased (divide by m - 1).
+    batches: default max(2000, 200000 // m), a sampling error of about 0.005.
+    """
+    batches = max(2000, 200_000 // batch_size) if batches is None else batches
+    x = pop_std * np.random.default_rng(seed).standard_normal((batches, batch_size))
+    biased = x.var(axis=1).mean() / pop_std**2  # (K, m) -> (K,) -> scalar
+    return biased, biased * batch_size / (batch_size - 1)
+
+
+def company_probabilities(model, x_one, companions):
+    """x_one's class probabilities when predicted inside each batch of `companions`.
+
+    model: a bn_core.nn.Sequential in the mode wanted; x_one: (D,); companions: dict name ->
+    (n, D) array (n may be 0). Returns dict name -> probabilities (K,).
+    """
+    result = {}
+    for name, others in companions.items():
+        batch = np.vstack([x_one[None, :], others])  # x_one is row 0
+        logits = model.forward(batch)[0]
+        p = np.exp(logits - logits.max())
+        result[name] = p / p.sum()
+    return result
+
+
+def calibration_run(model, data, layer=None):
+    """Test accuracy with the running estimates, then with population statistics (calibrate).
+
+    model: a trained Sequential; data = (x_train, y_train, x_test, y_test). `layer`: the BN layer
+    whose variances are returned (default: the first). Returns (running_var, population var,
+    acc_running, acc_calibrated); the model keeps the calibrated statistics.
+    """
+    x_train, _, x_test, y_test = data
+    acc_running = accuracy(model, x_test, y_test)
+    old = calibrate(model, x_train)
+    layer = min(old) if layer is None else layer
+    acc_calibrated = accuracy(model, x_test, y_test)
+    return old[layer][1], model.layers[layer].running_var.copy(), acc_running, acc_calibrated

@@ -1,0 +1,7 @@
+"""The widget infrastructure every notebook's panels share.
+
+    live     LiveFigure (a figure redrawn in place into an ipywidgets.Image) and panel (controls ->
+             a plain update function -> the figure)
+    quiz     multiple-choice questions with immediate feedback
+    palette  one colour and one label per idea, for every figure of the series
+"""
