@@ -118,6 +118,74 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50,
+                record=None, probe=200):
+    """train(), one update at a time: a generator that yields the run's `state` dict after step 0
+    (before any update) and after every update, so a caller can draw, pause or stop between steps.
+
+    state: "step" (updates done), "steps" (T), "loss": (T,) filled up to "step" (NaN after),
+    "eval_step", "test_acc": lists so far, "diverged", "record" (the recorders, still collecting),
+    "seconds" (training time so far, pauses excluded). The same object is yielded every time and
+    changes in place: copy what must outlive the next step. `history(state)` gives train()'s dict.
+    """
+    x_train, y_train, x_test, y_test = data
+    record = record or {}
+    x_probe = x_train[:probe]
+    opt = SGD(model, lr, momentum)
+    state = {"step": 0, "steps": steps, "loss": np.full(steps, np.nan), "eval_step": [],
+             "test_acc": [], "diverged": False, "record": record, "seconds": 0.0}
+    batches = minibatches(x_train, y_train, batch_size, rng)
+
+    def observe(step):
+        if record:
+            probe_forward(model, x_probe)
+            for recorder in record.values():
+                recorder(step, model)
+        if step % eval_every == 0 or step == steps:
+            state["eval_step"].append(step)
+            state["test_acc"].append(accuracy(model, x_test, y_test))
+
+    def update(t):
+        """One SGD step on the next minibatch; False when the loss has left the finite range."""
+        xb, yb = next(batches)
+        loss, dlogits = softmax_cross_entropy(model.forward(xb), yb)
+        if not np.isfinite(loss) or loss > 1e3:
+            return False
+        state["loss"][t] = loss
+        model.backward(dlogits)
+        opt.step()
+        observe(t + 1)
+        return True
+
+    # a diverging run overflows on its way to inf; that is detected, not warned about
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
+        start = time.perf_counter()
+        model.train()
+        observe(0)
+        state["seconds"] += time.perf_counter() - start
+    yield state
+    for t in range(steps):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
+            start = time.perf_counter()
+            ok = update(t)
+            state["seconds"] += time.perf_counter() - start
+        if not ok:
+            state["diverged"] = True
+            yield state
+            return
+        state["step"] = t + 1
+        yield state
+
+
+def history(state):
+    """The dict train() returns, from train_steps()'s state: arrays, recorders' results."""
+    result = {"loss": state["loss"], "eval_step": np.asarray(state["eval_step"]),
+              "test_acc": np.asarray(state["test_acc"]), "diverged": state["diverged"],
+              "seconds": state["seconds"]}
+    result.update({name: recorder.result() for name, recorder in state["record"].items()})
+    return result
+
+
 def train(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50, record=None,
           probe=200):
     """Train model with SGD on data = (x_train, y_train, x_test, y_test).
@@ -126,40 +194,6 @@ def train(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50, 
     every eval_every updates (step 0 included), "diverged": bool, "seconds": float, and for each
     name in `record` that recorder's result(): a dict of arrays with a "step" entry.
     """
-    x_train, y_train, x_test, y_test = data
-    record = record or {}
-    x_probe = x_train[:probe]
-    opt = SGD(model, lr, momentum)
-    loss = np.full(steps, np.nan)
-    eval_step, test_acc = [], []
-    batches = minibatches(x_train, y_train, batch_size, rng)
-    start, diverged = time.perf_counter(), False
-
-    def observe(step):
-        if record:
-            probe_forward(model, x_probe)
-            for recorder in record.values():
-                recorder(step, model)
-        if step % eval_every == 0 or step == steps:
-            eval_step.append(step)
-            test_acc.append(accuracy(model, x_test, y_test))
-
-    # a diverging run overflows on its way to inf; that is detected below, not warned about
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
-        model.train()
-        observe(0)
-        for t in range(steps):
-            xb, yb = next(batches)
-            loss[t], dlogits = softmax_cross_entropy(model.forward(xb), yb)
-            if not np.isfinite(loss[t]) or loss[t] > 1e3:
-                loss[t], diverged = np.nan, True
-                break
-            model.backward(dlogits)
-            opt.step()
-            observe(t + 1)
-    history = {"loss": loss, "eval_step": np.asarray(eval_step), "test_acc": np.asarray(test_acc),
-               "diverged": diverged, "seconds": time.perf_counter() - start}
-    history.update({name: recorder.result() for name, recorder in record.items()})
-    return history
-
-
+    *_, state = train_steps(model, data, steps, batch_size, lr, rng, momentum, eval_every, record,
+                            probe)  # run the generator to its end
+    return history(state)

@@ -28,6 +28,7 @@ static (limits, labels), call `live.invalidate()` and the next refresh redraws t
 """
 
 import io
+import threading
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -35,6 +36,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+
+# One lock for every figure of the kernel: a LiveRun draws from its worker thread while a slider's
+# callback may draw on the kernel's thread; matplotlib is not thread-safe, so they take turns.
+DRAW_LOCK = threading.RLock()
 
 
 class LiveFigure:
@@ -67,6 +72,10 @@ class LiveFigure:
 
     def refresh(self):
         """Render the current state of the animated artists into the widget."""
+        with DRAW_LOCK:
+            self._render()
+
+    def _render(self):
         if self._background is None:
             # full draw once: solve the layout, then freeze it so axes never jump
             self.figure.set_layout_engine("constrained")

@@ -1,0 +1,273 @@
+"""LiveRun: a training experiment that streams into its figures, gives way to a newer run at once,
+and never blocks the notebook.
+
+Why: a widget callback runs on the kernel's message loop, and while it trains no other message is
+handled (another slider, the step scrubber, a button). Here a callback only *starts* a run. The run
+steps in a worker thread, draws at most every `frame_seconds`, and checks between two steps whether
+a newer run has replaced it (then it stops without drawing again).
+
+An experiment is a generator function of the controls' values that yields its state after each
+step (a few ms of work); `draw(state)` puts that state on the figures:
+
+    def start(lr=0.5):
+        yield from train_steps(model(), data, steps=1000, batch_size=60, lr=lr, rng=rng(1))
+    def draw(state):
+        line.set_data(range(state["step"]), state["loss"][:state["step"]])
+        live.refresh()
+    run = LiveRun(start, draw, params={"lr": 0.5})
+    slider.observe(lambda change: run.restart(lr=change["new"]), "value")
+    display(run.widget)          # play/pause, step, reset, speed, "step k / T, x s", errors in red
+    state = run.wait()           # tests and nbval: block until the run ends, get its last state
+
+Same seed, same numbers: the worker exhausts the same generator a blocking call would. The state
+passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"] for
+its readout (override `progress` for another layout).
+"""
+
+import html
+import threading
+import time
+
+import ipywidgets as widgets
+
+from bn_core.ui.live import DRAW_LOCK
+from bn_core.ui.palette import COLORS
+
+SPEEDS = {"fastest": 0, "10 steps / frame": 10, "1 step / frame": 1}
+
+
+def default_progress(state):
+    """(steps done, steps in all) of a train_steps-style state dict."""
+    return state["step"], state["steps"]
+
+
+class _Run:
+    """One run: its parameters, its thread and the flags the thread checks between steps."""
+
+    def __init__(self, params, paused):
+        self.params = params
+        self.cancelled = threading.Event()
+        self.go = threading.Event()  # cleared = paused
+        if not paused:
+            self.go.set()
+        self.step_once = False
+        self.done = threading.Event()
+        self.finished = False  # reached the generator's end (not cancelled, no error)
+        self.state, self.error = None, None
+        self.started = time.perf_counter()
+        self.paused_seconds, self.paused_at = 0.0, self.started
+        self.thread = None
+
+    def pause(self):
+        if self.go.is_set():
+            self.paused_at = time.perf_counter()
+            self.go.clear()
+
+    def unpause(self):
+        if not self.go.is_set():
+            self.paused_seconds += time.perf_counter() - self.paused_at
+            self.go.set()
+
+    def elapsed(self):
+        """Seconds since the run started, pauses excluded."""
+        end = time.perf_counter() if self.go.is_set() else self.paused_at
+        return end - self.started - self.paused_seconds
+
+
+class LiveRun:
+    """Run `start(**params)` in a worker thread and stream its states to `draw`.
+
+    start: generator function; draw: callable(state), called with DRAW_LOCK held, only for the
+    current run. params: the first run's keyword arguments. frame_seconds: the longest time between
+    two frames at full speed. autostart: start the first run now (else wait for play/restart).
+    on_done: callable(state), called once when a run reaches its end (not when cancelled).
+    """
+
+    def __init__(self, start, draw, params=None, frame_seconds=0.1, autostart=True,
+                 on_done=None, progress=default_progress):
+        if frame_seconds <= 0:
+            raise ValueError(f"frame_seconds: got {frame_seconds!r}; expected > 0")
+        self._start, self._draw, self._on_done = start, draw, on_done
+        self.progress = progress
+        self.params = dict(params or {})
+        self.frame_seconds = frame_seconds
+        self.steps_per_frame = 0  # 0: a frame every frame_seconds, as fast as training goes
+        self.completed = 0  # runs that reached their end (a test counts superseded runs with it)
+        self.state = None  # the last state drawn
+        self._run = None
+        self._make_widgets()
+        if autostart:
+            self.restart()
+
+    # ---------------------------------------------------------------- controlling the runs
+
+    def restart(self, paused=False, **params):
+        """Cancel the current run (it stops within one step, drawing nothing more) and start a new
+        one with the parameters updated by `params`."""
+        self.params.update(params)
+        run = _Run(dict(self.params), paused)
+        with DRAW_LOCK:  # from here on the old run cannot draw
+            old, self._run = self._run, run
+            self.error.value = ""
+        if old is not None:
+            old.cancelled.set()
+            old.go.set()  # a paused run wakes up to notice it is cancelled
+        run.thread = threading.Thread(target=self._work, args=(run,), daemon=True,
+                                      name="bn-core-LiveRun")
+        run.thread.start()
+        self._sync_buttons()
+        return run
+
+    def pause(self):
+        if self._run is not None:
+            self._run.pause()
+        self._sync_buttons()
+
+    def resume(self):
+        """Go on training; a run that has finished starts again from the beginning."""
+        run = self._run
+        if run is None or run.done.is_set():
+            self.restart()
+            return
+        run.unpause()
+        self._sync_buttons()
+
+    def step(self):
+        """One more step, drawn, then paused."""
+        run = self._run
+        if run is None or run.done.is_set():
+            run = self.restart(paused=True)
+        run.step_once = True
+        run.unpause()
+        self._sync_buttons(playing=False)
+
+    def reset(self):
+        """Back to step 0 with the current parameters, paused."""
+        self.restart(paused=True)
+
+    def cancel(self):
+        """Stop the current run (within one step); the figures keep what they show."""
+        if self._run is not None:
+            self._run.cancelled.set()
+            self._run.go.set()
+        self._sync_buttons(playing=False)
+
+    def wait(self, timeout=None):
+        """Block until the current run has ended; return its last state (None if it failed)."""
+        run = self._run
+        if run is None:
+            return None
+        if not run.done.wait(timeout):
+            raise TimeoutError(f"the run did not end within {timeout} s")
+        return None if run.error else run.state
+
+    @property
+    def running(self):
+        return self._run is not None and not self._run.done.is_set()
+
+    # ---------------------------------------------------------------- the worker thread
+
+    def _work(self, run):
+        try:
+            states = self._start(**run.params)
+            last_frame, since_frame = 0.0, 0
+            for state in states:
+                if run.cancelled.is_set():
+                    states.close()
+                    return
+                run.state, since_frame = state, since_frame + 1
+                spf, now = self.steps_per_frame, time.perf_counter()
+                if run.step_once or (since_frame >= spf if spf else
+                                     now - last_frame >= self.frame_seconds):
+                    self._show(run, state)
+                    since_frame = 0
+                    if spf:  # paced: one frame per frame_seconds at most
+                        time.sleep(max(0.0, self.frame_seconds - (time.perf_counter() - now)))
+                    last_frame = time.perf_counter()
+                if run.step_once:
+                    run.step_once = False
+                    run.pause()
+                    self._sync_buttons(playing=False)
+                if not run.go.is_set():
+                    run.go.wait()
+                    if run.cancelled.is_set():
+                        states.close()
+                        return
+            if run.state is not None and not run.cancelled.is_set():
+                self._show(run, run.state, final=True)
+                run.finished = True
+                self.completed += 1
+                if self._on_done is not None and run is self._run:
+                    self._on_done(run.state)
+        except Exception as exc:  # shown in the panel: Voila swallows errors of threads
+            run.error = exc
+            with DRAW_LOCK:
+                if run is self._run:
+                    self.error.value = _error_html(exc)
+        finally:
+            run.done.set()
+            if run is self._run:
+                self._sync_buttons(playing=False)
+
+    def _show(self, run, state, final=False):
+        with DRAW_LOCK:
+            if run is not self._run or run.cancelled.is_set():
+                return  # superseded: a newer run owns the figures
+            self._draw(state)
+            self.state = state
+            step, steps = self.progress(state)
+            status = "done" if final else ("paused" if not run.go.is_set() else "training")
+            self.readout.value = (f"step {step} / {steps}, {run.elapsed():.1f} s "
+                                  f"<span style='color:{COLORS['reference']}'>({status})</span>")
+
+    # ---------------------------------------------------------------- widgets
+
+    def _make_widgets(self):
+        def button(description, icon, tooltip, on_click, name):
+            b = widgets.Button(description=description, icon=icon, tooltip=tooltip,
+                               layout=widgets.Layout(width="auto"))
+            b.on_click(lambda _b: on_click())
+            b.add_class(f"bn-run-{name}")
+            return b
+
+        self.play_button = button("pause", "pause", "play / pause training", self._toggle, "play")
+        self.step_button = button("step", "step-forward", "one training step, then pause",
+                                  self.step, "step")
+        self.reset_button = button("reset", "undo", "back to step 0, paused", self.reset, "reset")
+        self.speed = widgets.Dropdown(options=list(SPEEDS), value="fastest", description="speed",
+                                      layout=widgets.Layout(width="210px"))
+        self.speed.observe(lambda change: setattr(self, "steps_per_frame",
+                                                  SPEEDS[change["new"]]), "value")
+        self.speed.add_class("bn-run-speed")
+        self.readout = widgets.HTML(layout=widgets.Layout(min_width="220px"))
+        self.readout.add_class("bn-run-readout")
+        self.error = widgets.HTML()
+        self.error.add_class("bn-run-error")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.play_button, self.step_button, self.reset_button, self.speed,
+                          self.readout]),
+            self.error])
+
+    def _toggle(self):
+        run = self._run
+        if run is not None and run.go.is_set() and not run.done.is_set():
+            self.pause()
+        else:
+            self.resume()
+
+    def _sync_buttons(self, playing=None):
+        run = self._run
+        if playing is None:
+            playing = run is not None and run.go.is_set() and not run.done.is_set()
+        self.play_button.description = "pause" if playing else "play"
+        self.play_button.icon = "pause" if playing else "play"
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _error_html(exc):
+    """The exception as one red line in the panel (a traceback would bury it)."""
+    text = html.escape(f"{type(exc).__name__}: {exc}")
+    return (f"<span style='color:{COLORS['highlight']}'><b>The run stopped with an error.</b> "
+            f"{text}</span>")
