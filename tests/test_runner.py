@@ -122,7 +122,7 @@ def test_pause_step_resume_and_reset():
                   autostart=False)
     run.reset()  # paused at step 0, drawn
     time.sleep(0.1)
-    assert draw.frames[-1] == (1, 0) and run.play_button.description == "play"
+    assert draw.frames[-1] == (1, 0) and run.controls.play.description == "play"
     for expected in (1, 2, 3):
         run.step()
         time.sleep(0.1)
@@ -139,7 +139,7 @@ def test_speed_paces_the_run_in_steps_per_frame():
     draw = Drawn()
     run = LiveRun(lambda tag: counting(steps=12, tag=tag), draw, params={"tag": 1},
                   frame_seconds=0.02, autostart=False)
-    run.speed.value = "1 step / frame"
+    run.controls.speed.value = "1 step / frame"
     run.restart()
     run.wait(timeout=5)
     assert [step for _, step in draw.frames] == list(range(0, 13)) + [12]  # every step, then final

@@ -24,16 +24,12 @@ passed to draw() is the generator's own object; LiveRun reads state["step"] and 
 its readout (override `progress` for another layout).
 """
 
-import html
 import threading
 import time
 
-import ipywidgets as widgets
-
 from bn_core.ui.live import DRAW_LOCK
 from bn_core.ui.palette import COLORS
-
-SPEEDS = {"fastest": 0, "10 steps / frame": 10, "1 step / frame": 1}
+from bn_core.ui.run_controls import RunControls, error_html
 
 
 def default_progress(state):
@@ -95,7 +91,9 @@ class LiveRun:
         self.completed = 0  # runs that reached their end (a test counts superseded runs with it)
         self.state = None  # the last state drawn
         self._run = None
-        self._make_widgets()
+        self.controls = RunControls(self)
+        self.widget, self.readout, self.error = (self.controls.widget, self.controls.readout,
+                                                 self.controls.error)
         if autostart:
             self.restart()
 
@@ -203,7 +201,7 @@ class LiveRun:
             run.error = exc
             with DRAW_LOCK:
                 if run is self._run:
-                    self.error.value = _error_html(exc)
+                    self.error.value = error_html(exc)
         finally:
             run.done.set()
             if run is self._run:
@@ -222,33 +220,8 @@ class LiveRun:
 
     # ---------------------------------------------------------------- widgets
 
-    def _make_widgets(self):
-        def button(description, icon, tooltip, on_click, name):
-            b = widgets.Button(description=description, icon=icon, tooltip=tooltip,
-                               layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b: on_click())
-            b.add_class(f"bn-run-{name}")
-            return b
-
-        self.play_button = button("pause", "pause", "play / pause training", self._toggle, "play")
-        self.step_button = button("step", "step-forward", "one training step, then pause",
-                                  self.step, "step")
-        self.reset_button = button("reset", "undo", "back to step 0, paused", self.reset, "reset")
-        self.speed = widgets.Dropdown(options=list(SPEEDS), value="fastest", description="speed",
-                                      layout=widgets.Layout(width="210px"))
-        self.speed.observe(lambda change: setattr(self, "steps_per_frame",
-                                                  SPEEDS[change["new"]]), "value")
-        self.speed.add_class("bn-run-speed")
-        self.readout = widgets.HTML(layout=widgets.Layout(min_width="220px"))
-        self.readout.add_class("bn-run-readout")
-        self.error = widgets.HTML()
-        self.error.add_class("bn-run-error")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.play_button, self.step_button, self.reset_button, self.speed,
-                          self.readout]),
-            self.error])
-
-    def _toggle(self):
+    def toggle(self):
+        """Play if paused or done, pause if training."""
         run = self._run
         if run is not None and run.go.is_set() and not run.done.is_set():
             self.pause()
@@ -259,15 +232,7 @@ class LiveRun:
         run = self._run
         if playing is None:
             playing = run is not None and run.go.is_set() and not run.done.is_set()
-        self.play_button.description = "pause" if playing else "play"
-        self.play_button.icon = "pause" if playing else "play"
+        self.controls.show_playing(playing)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def _error_html(exc):
-    """The exception as one red line in the panel (a traceback would bury it)."""
-    text = html.escape(f"{type(exc).__name__}: {exc}")
-    return (f"<span style='color:{COLORS['highlight']}'><b>The run stopped with an error.</b> "
-            f"{text}</span>")
