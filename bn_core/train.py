@@ -215,6 +215,24 @@ def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_ever
         yield state
 
 
+def lockstep(runs, state):
+    """Step several train_steps generators in one loop: one step of each per iteration, so their
+    curves grow side by side. runs: {name: generator}; each generator keeps its own rng, so the
+    numbers are those of separate runs. Yields `state` (updated in place) after every step:
+    state[name] is that run's train_steps state, state["step"] the most steps any has done. A run
+    that diverges stops; the others go on."""
+    live = dict(runs)
+    while live:
+        for name in list(live):
+            try:
+                state[name] = next(live[name])
+            except StopIteration:
+                del live[name]
+        if live:
+            state["step"] = max(state[name]["step"] for name in runs)
+            yield state
+
+
 def history(state):
     """The dict train() returns, from train_steps()'s state: arrays, recorders' results."""
     result = {"loss": state["loss"], "eval_step": np.asarray(state["eval_step"]),

@@ -13,7 +13,15 @@ import numpy as np
 from bn_core.data import load_digits_split
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Activation, mlp
-from bn_core.train import LayerStats, Params, Percentiles, Snapshots, history, train_steps
+from bn_core.train import (
+    LayerStats,
+    Params,
+    Percentiles,
+    Snapshots,
+    history,
+    lockstep,
+    train_steps,
+)
 
 KEYS = ("plain", "bn")
 
@@ -42,17 +50,7 @@ def compare_bn_steps(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 
         runs[key] = train_steps(model, data, steps, batch_size, lr, np.random.default_rng(seed + 1),
                                 momentum=momentum, eval_every=10, record=record)
         models[key] = model
-    state = {"step": 0, "steps": steps, "models": models}
-    live = dict(runs)
-    while live:
-        for key in list(live):  # one step of each network that still trains
-            try:
-                state[key] = next(live[key])
-            except StopIteration:
-                del live[key]
-        if live:
-            state["step"] = max(state[key]["step"] for key in KEYS)
-            yield state
+    yield from lockstep(runs, {"step": 0, "steps": steps, "models": models})
 
 
 def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),

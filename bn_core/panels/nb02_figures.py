@@ -14,6 +14,7 @@ import numpy as np
 from bn_core.experiments.what_stays_put import KEYS, distribution_change
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
+from bn_core.ui.stream import first_frame, grow, so_far
 
 
 def _limits(*arrays, pad=0.05):
@@ -30,62 +31,6 @@ def _rolling(v, window=20):
     c = np.cumsum(np.insert(v, 0, 0.0))
     counts = np.minimum(np.arange(1, len(v) + 1), window)
     return (c[1:] - c[np.maximum(np.arange(1, len(v) + 1) - window, 0)]) / counts
-
-
-class Growing:
-    """A recorder's list of rows as one array, grown in place: each call converts only the rows
-    appended since the last one (a frame costs the new steps, not the whole run)."""
-
-    def __init__(self):
-        self.buf, self.n = None, 0
-
-    def update(self, rows):
-        """rows: list of equally shaped arrays (or numbers). Returns (len(rows), ...)."""
-        if len(rows) > self.n:
-            block = np.asarray(rows[self.n:])
-            if self.buf is None or len(rows) > len(self.buf):
-                buf = np.empty((max(64, 2 * len(rows)),) + block.shape[1:], block.dtype)
-                if self.buf is not None:
-                    buf[:self.n] = self.buf[:self.n]
-                self.buf = buf
-            self.buf[self.n:len(rows)] = block
-            self.n = len(rows)
-        return self.buf[:self.n]
-
-
-def so_far(state, key, recorder, field):
-    """Field `field` of network `key`'s recorder, every row recorded so far: (R, ...)."""
-    cache = state.setdefault("views", {})  # lives with this run's state: a new run starts afresh
-    grown = cache.setdefault((key, recorder, field), Growing())
-    return grown.update(state[key]["record"][recorder].rows[field])
-
-
-def first_frame(state, name):
-    """True the first time figure `name` draws this run (it then sets its limits afresh)."""
-    seen = state.setdefault("views", {}).setdefault("drawn", set())
-    new = name not in seen
-    seen.add(name)
-    return new
-
-
-def grow(ax, values, fresh, log=False, pad=0.3):
-    """Set ax's y limits around `values` (fresh) or widen them to hold them (never shrink), with
-    room to spare so that few frames pay a full redraw. Returns True if the limits changed."""
-    values = np.ravel(values)
-    values = values[np.isfinite(values) & (values > 0)] if log else values
-    if not values.size:
-        return False
-    t = np.log10(values) if log else values
-    lo, hi = t.min(), t.max()
-    cur = np.log10(ax.get_ylim()) if log else ax.get_ylim()
-    if not fresh and lo >= cur[0] and hi <= cur[1]:
-        return False
-    span = max(hi - lo, 0.3 if log else 1e-3)
-    lo, hi = lo - pad * span, hi + pad * span
-    if not fresh:
-        lo, hi = min(lo, cur[0]), max(hi, cur[1])
-    ax.set_ylim(*((10**lo, 10**hi) if log else (lo, hi)))
-    return True
 
 
 class Fig1Figure:
