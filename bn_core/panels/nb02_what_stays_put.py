@@ -6,6 +6,7 @@ ScrubFigure) and the controls:
               worker thread); a run still training is cancelled within one step, never queued
     run       play / pause / step / reset / speed, and the readout "step k / T, x s" (LiveRun)
     step      scrubs ScrubFigure through the snapshots trained so far, training or not
+              (scrubber: the slider and "showing step k (n snapshots so far)")
     status    the lr of the figures and, once done, the final accuracies; "runs completed: n"
 The notebook's numbers come from `dash.wait()`: the finished run's compare_bn() histories, equal to
 a blocking compare_bn() at the same arguments.
@@ -32,6 +33,7 @@ class WhatStaysPut:
                            "snapshot_every": snapshot_every}
         self.fig1, self.params = Fig1Figure(unit), ParamsFigure()
         self.change, self.scrub = ChangeFigure(), ScrubFigure()
+        self.scrub.live.widget.add_class("bn-scrub-figure")
         self.runs = None  # compare_bn()'s histories of the last run that finished
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
                                          description="lr", continuous_update=False)
@@ -41,6 +43,8 @@ class WhatStaysPut:
         self.step = widgets.IntSlider(value=steps, min=0, max=steps, step=snapshot_every,
                                       description="step", continuous_update=True)
         self.step.add_class("bn-step")
+        self.shown = widgets.HTML().add_class("bn-scrub-readout")
+        self.scrubber = widgets.HBox([self.step, self.shown])  # the step slider and what it shows
         self.run = LiveRun(self._start, self._draw, params={"lr": lr},
                            frame_seconds=frame_seconds, on_done=self._done, autostart=False)
         self.lr.observe(lambda change: self.restart(change["new"]), "value")
@@ -60,10 +64,15 @@ class WhatStaysPut:
         self.run.wait(timeout)
         return self.runs
 
-    def show_step(self, step):
-        """The step slider: the scrub figure at the snapshot nearest to `step` trained so far."""
+    def show_step(self, step, lazy=False):
+        """The step slider: the scrub figure at the snapshot nearest to `step` trained so far.
+        Returns the snapshot's index (None before the first snapshot)."""
         with FOREGROUND, DRAW_LOCK:
-            return self.scrub.show(step)
+            k = self.scrub.show(step, lazy)
+            if k is not None:
+                self.shown.value = (f"showing step {self.scrub.steps[k]} "
+                                    f"({len(self.scrub.steps)} snapshots so far)")
+            return k
 
     # ------------------------------------------------------------ called by the LiveRun's thread
 
@@ -77,14 +86,14 @@ class WhatStaysPut:
             fig.stream(state)
             yield
         self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
-        self.scrub.show(self.step.value, lazy=True)
+        self.show_step(self.step.value, lazy=True)
 
     def _done(self, state):
         """The run reached its end: exact limits (as a blocking run's), final numbers."""
         runs = histories(state)
         for fig in (self.fig1, self.params, self.change, self.scrub):
             fig.update(runs)
-        self.scrub.show(self.step.value)
+        self.show_step(self.step.value)
         self.runs = runs
         seconds = state["bn"]["seconds"] + state["plain"]["seconds"]
         acc = {k: runs[k]["test_acc"][-1] for k in KEYS}
