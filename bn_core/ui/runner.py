@@ -146,7 +146,7 @@ class LiveRun:
     def _work(self, run):
         try:
             states = self._start(**run.params)
-            last_frame, since_frame = 0.0, 0
+            last_frame, since_frame, gap = 0.0, 0, self.frame_seconds
             for state in states:
                 FOREGROUND.wait(0.5)  # a control's callback is drawing: let it have the CPU
                 if run.cancelled.is_set():
@@ -154,13 +154,14 @@ class LiveRun:
                     return
                 run.state, since_frame = state, since_frame + 1
                 spf, now = self.steps_per_frame, time.perf_counter()
-                if run.step_once or (since_frame >= spf if spf else
-                                     now - last_frame >= self.frame_seconds):
+                if run.step_once or (since_frame >= spf if spf else now - last_frame >= gap):
                     self._show(run, state)
                     since_frame = 0
                     if spf:  # paced: one frame per frame_seconds at most
                         time.sleep(max(0.0, self.frame_seconds - (time.perf_counter() - now)))
                     last_frame = time.perf_counter()
+                    # training gets at least twice the time drawing takes (a busy machine)
+                    gap = max(self.frame_seconds, 2 * (last_frame - now))
                 if run.step_once:
                     run.step_once = False
                     run.pause()

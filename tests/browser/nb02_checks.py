@@ -37,7 +37,7 @@ def wait_for(page, predicate, timeout, what):
                          f"readout: {text(page, 'bn-run-readout')!r}")
 
 
-def check_five_taps(page, timeout=120):
+def check_five_taps(page, timeout=300):
     """Tap lr five times, 120 ms apart: the panel ends on the last value, and of the runs those
     taps started exactly one reaches its end."""
     wait_for(page, lambda: DONE_LR.search(text(page, "bn-status")), timeout, "the first run ended")
@@ -58,7 +58,7 @@ def check_five_taps(page, timeout=120):
     assert "(done)" in text(page, "bn-run-readout")
 
 
-def check_scrub_while_training(page, timeout=60):
+def check_scrub_while_training(page, timeout=120):
     """Start a run, and while it trains, move the step slider: the scrub figure follows."""
     pages.handle(page, "bn-lr").focus()
     page.keyboard.press("ArrowRight")
