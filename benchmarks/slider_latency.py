@@ -18,7 +18,8 @@ notebook 01's five sliders at N = 32 and at N = 512. Before, measured in the sam
 --burst K: instead, for every slider of every notebook (notebook 01 at N = 32), K bursts of 5 taps
 (arrow keys 120 ms apart, as a learner tapping): the first response (first keydown -> the first
 changed figure image anywhere on the page) and the settle time (last keydown -> the last change of
-any figure image, once the page has been quiet for 2 s and, in Lab, the kernel is idle).
+any figure image, once the page has been quiet for 2 s, no LiveRun readout says "training" and,
+in Lab, the kernel is idle).
 Targets: every slider settles within 3 s of the last tap; first response median <= 150 ms for the
 training controls, < 50 ms for notebook 01.
 """
@@ -100,6 +101,10 @@ BURST_ARM = """([handle]) => {
   requestAnimationFrame(poll);
 }"""
 QUIET_MS = 2000
+# A LiveRun still training (its readout says so): the burst has not settled, however long the
+# pause between two frames on a busy machine.
+TRAINING = """() => [...document.querySelectorAll('.bn-run-readout')]
+  .some(e => e.textContent.includes('(training)'))"""
 
 BEFORE_CODE = '''\
 %matplotlib inline
@@ -176,9 +181,9 @@ def burst(page, handle, taps=5, gap=0.12, timeout=60.0):
         time.sleep(0.25)
         log = page.evaluate("window.__burst")
         last = max([log["keys"][-1]] + log["changes"])
-        if page.evaluate("performance.now()") - last > QUIET_MS and (
-                not page.locator(".jp-StatusBar-TextItem").count()
-                or page.evaluate(pages.KERNEL_IDLE)):
+        if page.evaluate("performance.now()") - last > QUIET_MS and not page.evaluate(TRAINING) \
+                and (not page.locator(".jp-StatusBar-TextItem").count()
+                     or page.evaluate(pages.KERNEL_IDLE)):
             break
     log = page.evaluate("window.__burst")
     keys, changes = log["keys"], log["changes"]

@@ -14,7 +14,7 @@ import numpy as np
 from bn_core.experiments.what_stays_put import KEYS, distribution_change
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
-from bn_core.ui.stream import first_frame, grow, so_far
+from bn_core.ui.stream import first_frame, grow, set_xlim, so_far
 
 
 def _limits(*arrays, pad=0.05):
@@ -62,12 +62,9 @@ class Fig1Figure:
                   for key in KEYS}
         self._draw(curves)
         fresh = first_frame(state, "fig1")
-        changed = fresh
+        changed = set_xlim(self.live.axes, 0, state["steps"])
         for a in self.live.axes[1:]:  # the same scale for both: drifts compare by eye
             changed |= grow(a, [c[3] for c in curves.values()], fresh)
-        if fresh:
-            for a in self.live.axes:
-                a.set_xlim(0, state["steps"])
         if changed:
             self.live.axes[2].set_ylim(self.live.axes[1].get_ylim())
             self.live.invalidate()
@@ -113,16 +110,13 @@ class ParamsFigure:
                   so_far(state, "bn", "params", "beta"), so_far(state, "bn", "params", "gamma")]
         self._draw(so_far(state, "bn", "z", "step"), series)
         fresh = first_frame(state, "params")
-        changed = fresh
+        changed = set_xlim(self.live.axes, 0, state["steps"])
         ax = self.live.axes
         for i, j in ((0, 2), (1, 3)):  # pairwise the same scales (same units)
             values = [series[i][:, self.units], series[j][:, self.units]]
             if grow(ax[i], values, fresh):
                 ax[j].set_ylim(ax[i].get_ylim())
                 changed = True
-        if fresh:
-            for a in ax:
-                a.set_xlim(0, state["steps"])
         if changed:
             self.live.invalidate()
         self.live.refresh()
@@ -180,9 +174,8 @@ class ChangeFigure:
         v = self._draw([{f: so_far(state, key, stat, f) for f in ("mean", "std")}
                         for key, stat, _, _ in self.CURVES])
         fresh = first_frame(state, "change")
-        if fresh:
-            self.live.axes.set_xlim(0, state["steps"])
-        if grow(self.live.axes, v, fresh, log=True) or fresh:
+        changed = set_xlim(self.live.axes, 0, state["steps"])
+        if grow(self.live.axes, v, fresh, log=True) or changed:
             self.live.invalidate()
         self.live.refresh()
 

@@ -46,6 +46,7 @@ class ScrubFigure:
     def _set_limits(self, lo, hi, top, means, stds):
         self.shown = None  # whatever is on screen was drawn with other limits
         self.edges = np.linspace(lo, hi, self.bins + 1)
+        self.top, self.means, self.stds = top, means, stds  # a new run starts from these
         for i in range(3):
             self.live.axes[i].set(xlim=(lo, hi), ylim=(0, top))
             self.live.axes[3 + i].set(xlim=means, ylim=stds)
@@ -72,10 +73,11 @@ class ScrubFigure:
     def extend(self, snap_rows, fresh):
         """Add the snapshots taken since the last call. snap_rows: Snapshots.rows ("step", "x",
         "out": lists of S_so_far entries). Limits only grow, with room to spare."""
-        if fresh:
+        if fresh:  # the limits stay (they only grow): a first snapshot that fits draws quickly
             self.steps, self.values, self.hists, self.stats = np.zeros(0, dtype=int), [], [], []
             self.shown = None
-            self.edges, self.top, self.means, self.stds = None, 0.0, (0.0, 0.0), (0.0, 0.0)
+            if not hasattr(self, "edges"):
+                self.edges, self.top, self.means, self.stds = None, 0.0, (0.0, 0.0), (0.0, 0.0)
         new = range(len(self.values), len(snap_rows["step"]))
         if not len(new):
             return

@@ -49,8 +49,10 @@ def first_frame(state, name):
 
 
 def grow(ax, values, fresh, log=False, pad=0.3):
-    """Set ax's y limits around `values` (fresh) or widen them to hold them (never shrink), with
-    room to spare so that few frames pay a full redraw. Returns True if the limits changed."""
+    """Widen ax's y limits to hold `values` (never shrink; fresh: limits around the values alone,
+    if they do not fit), with room to spare so that few frames pay a full redraw (a fresh run
+    whose first values fit keeps the limits: its first frame is a quick one). Returns True if
+    the limits changed."""
     values = np.ravel(values)
     values = values[np.isfinite(values) & (values > 0)] if log else values
     if not values.size:
@@ -58,7 +60,7 @@ def grow(ax, values, fresh, log=False, pad=0.3):
     t = np.log10(values) if log else values
     lo, hi = t.min(), t.max()
     cur = np.log10(ax.get_ylim()) if log else ax.get_ylim()
-    if not fresh and lo >= cur[0] and hi <= cur[1]:
+    if lo >= cur[0] and hi <= cur[1]:  # fits: a new run keeps the last one's limits at first
         return False
     span = max(hi - lo, 0.3 if log else 1e-3)
     lo, hi = lo - pad * span, hi + pad * span
@@ -66,3 +68,11 @@ def grow(ax, values, fresh, log=False, pad=0.3):
         lo, hi = min(lo, cur[0]), max(hi, cur[1])
     ax.set_ylim(*((10**lo, 10**hi) if log else (lo, hi)))
     return True
+
+
+def set_xlim(axes, lo, hi):
+    """Set every axes' x limits to (lo, hi); True if any changed (the background is stale)."""
+    stale = [a for a in np.atleast_1d(axes) if tuple(a.get_xlim()) != (lo, hi)]
+    for a in stale:
+        a.set_xlim(lo, hi)
+    return bool(stale)
