@@ -74,3 +74,11 @@ def check_scrub_while_training(page, timeout=120):
              "the scrub figure did not show step 0")
     readout = text(page, "bn-run-readout")
     assert "(training)" in readout, f"the run ended before the check: {readout}"
+
+
+def check_live_training(page):
+    """Five quick taps on lr: the panel ends on the last value with one completed run; while a
+    run trains, the step slider moves the scrub figure; no error anywhere."""
+    check_five_taps(page)
+    check_scrub_while_training(page)
+    assert pages.problems(page) == []
