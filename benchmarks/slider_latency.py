@@ -1,7 +1,7 @@
 """Slider latency in a real browser: keydown on a slider handle -> the new figure pixels on screen.
 
     .venv/bin/python benchmarks/slider_latency.py [--moves 20] [--only 01] [--no-kernel]
-                                                  [--app voila]
+                                                  [--app voila] [--burst 3]
 
 JupyterLab (or Voila) and Debian's Chromium (headless), started as in the browser tests
 (tests/browser/servers.py). For each slider: focus its handle, press ArrowRight / ArrowLeft
@@ -14,6 +14,14 @@ notebook 01's five sliders at N = 32 and at N = 512. Before, measured in the sam
 `interact` + inline PNG version of notebook 01's figure (a new pyplot figure per move, the same
 2 x 3 panels), written to a temporary notebook. Then the kernel-side callback time
 (benchmarks/callback_latency.py). Target for notebook 01: median < 50 ms, max < 120 ms.
+
+--burst K: instead, for every slider of every notebook (notebook 01 at N = 32), K bursts of 5 taps
+(arrow keys 120 ms apart, as a learner tapping): the first response (first keydown -> the first
+changed figure image anywhere on the page) and the settle time (last keydown -> the last change of
+any figure image, once the page has been quiet for 2 s, no LiveRun readout says "training" and,
+in Lab, the kernel is idle).
+Targets: every slider settles within 3 s of the last tap; first response median <= 150 ms for the
+training controls, < 50 ms for notebook 01.
 """
 
 import argparse
@@ -77,6 +85,27 @@ TAG = """() => {
   return found;
 }"""
 
+# Burst: note the time of every keydown on `handle` and of every change of a figure image's src.
+BURST_ARM = """([handle]) => {
+  const log = window.__burst = {keys: [], changes: []};
+  document.querySelector(handle).addEventListener('keydown', () => log.keys.push(performance.now()),
+                                                   {capture: true});
+  const seen = new Map([...document.querySelectorAll('img.widget-image')].map(e => [e, e.src]));
+  const poll = () => {
+    if (window.__burst !== log) return;  // the next burst took over
+    document.querySelectorAll('img.widget-image').forEach(e => {
+      if (seen.get(e) !== e.src) { seen.set(e, e.src); log.changes.push(performance.now()); }
+    });
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}"""
+QUIET_MS = 2000
+# A LiveRun still training (its readout says so): the burst has not settled, however long the
+# pause between two frames on a busy machine.
+TRAINING = """() => [...document.querySelectorAll('.bn-run-readout')]
+  .some(e => e.textContent.includes('(training)'))"""
+
 BEFORE_CODE = '''\
 %matplotlib inline
 import ipywidgets as widgets
@@ -133,6 +162,59 @@ def measure(page, handle, figure, moves, timeout=3.0):
     return times
 
 
+def burst(page, handle, taps=5, gap=0.12, timeout=60.0):
+    """5 arrow keys `gap` s apart; returns (ms first keydown -> first figure change,
+    ms last keydown -> last figure change), None where nothing changed."""
+    h = page.locator(handle)
+    now, lo, hi = (float(h.get_attribute(f"aria-value{k}") or 0) for k in ("now", "min", "max"))
+    right = now < (lo + hi) / 2  # towards the middle: five taps stay in range
+    pages.wait_idle(page, timeout=120)
+    page.evaluate(BURST_ARM, [handle])
+    h.focus()
+    key = "ArrowRight" if right else "ArrowLeft"
+    for i in range(taps):
+        if i:
+            time.sleep(gap)
+        page.keyboard.press(key)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:  # quiet for QUIET_MS and (Lab) the kernel idle
+        time.sleep(0.25)
+        log = page.evaluate("window.__burst")
+        last = max([log["keys"][-1]] + log["changes"])
+        if page.evaluate("performance.now()") - last > QUIET_MS and not page.evaluate(TRAINING) \
+                and (not page.locator(".jp-StatusBar-TextItem").count()
+                     or page.evaluate(pages.KERNEL_IDLE)):
+            break
+    log = page.evaluate("window.__burst")
+    keys, changes = log["keys"], log["changes"]
+    first = next((c - keys[0] for c in changes if c >= keys[0]), None)
+    settle = (changes[-1] - keys[-1]) if changes and changes[-1] >= keys[-1] else None
+    return first, settle, len(keys)
+
+
+def measure_bursts(page, name, bursts):
+    """[(notebook, slider, first ms median, settle ms median, settle ms max, bursts)]."""
+    rows = []
+    for label, handle, _figure in page.evaluate(TAG):
+        if name == NB01 and label.lower() not in NB01_SLIDERS:
+            continue
+        results = [burst(page, handle) for _ in range(bursts)]
+        first = [r[0] for r in results if r[0] is not None]
+        settle = [r[1] if r[1] is not None else 0.0 for r in results]
+        rows.append((name, label, float(np.median(first)) if first else float("nan"),
+                     float(np.median(settle)), float(np.max(settle)), len(results)))
+        print(*rows[-1], flush=True)
+    return rows
+
+
+def print_bursts(rows):
+    print("\nbursts of 5 taps 120 ms apart: first keydown -> first new figure (first), "
+          "last keydown -> last new figure (settle), ms")
+    print(f"{'notebook':<32} {'slider':<18} {'first':>7} {'settle':>8} {'max':>8} {'bursts':>6}")
+    for nb, label, first, settle, worst, k in rows:
+        print(f"{nb:<32} {label[:18]:<18} {first:7.0f} {settle:8.0f} {worst:8.0f} {k:6d}")
+
+
 def row(notebook, label, n, times):
     """(notebook, slider, N, median ms, max ms, median ms to new src, moves done, moves lost)."""
     done = np.array([t for t in times if isinstance(t, list)]).reshape(-1, 2)
@@ -156,7 +238,7 @@ def measure_nb01_like(page, notebook, moves):
     return rows
 
 
-def run_notebook(browser, server, name, moves):
+def run_notebook(browser, server, name, moves, bursts=0):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     try:
         if server.kind == "lab":
@@ -164,6 +246,8 @@ def run_notebook(browser, server, name, moves):
             pages.run_all_in_lab(page, timeout=300)
         else:
             pages.open_in_voila(page, server, name, timeout=300)
+        if bursts:
+            return measure_bursts(page, name, bursts)
         if name in (NB01, BEFORE):
             return measure_nb01_like(page, name, moves)
         rows = []
@@ -200,22 +284,29 @@ def main(argv=None):
     parser.add_argument("--only", default="", help="notebooks whose name contains this")
     parser.add_argument("--no-kernel", action="store_true", help="skip the kernel-side part")
     parser.add_argument("--app", choices=("lab", "voila"), default="lab", help="where to measure")
+    parser.add_argument("--burst", type=int, default=0,
+                        help="K bursts of 5 quick taps per slider of every notebook (not per move)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    names = [BEFORE] + sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")
+    names = [] if args.burst else [BEFORE]
+    names += sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")
                               if args.only in p.name and pages.has_controls(p))
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
             servers.serve(args.app, ROOT / "notebooks", Path(tmp)) as server:
-        write_before(server.root / BEFORE)
+        if not args.burst:
+            write_before(server.root / BEFORE)
         browser = servers.launch_chromium(playwright)
         for name in names:
             t0 = time.monotonic()
-            rows += run_notebook(browser, server, name, args.moves)
+            rows += run_notebook(browser, server, name, args.moves, args.burst)
             print(f"# {name}: {time.monotonic() - t0:.0f} s", flush=True)
         browser.close()
     print(f"\nin {args.app}:", end="")
+    if args.burst:
+        print_bursts(rows)
+        return
     print_table(rows)
     if not args.no_kernel:
         import callback_latency

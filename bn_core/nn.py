@@ -8,6 +8,9 @@ Shapes: x: (N, D_in) a batch of N examples; out: (N, D_out); K classes for the l
     softmax_cross_entropy(logits: (N, K), y: (N,)) -> mean loss and dlogits: (N, K)
     Sequential  chains layers; mlp() builds one with BatchNorm1d before or after each activation.
 
+dtype in = dtype out: float32 inputs to float32 layers (mlp(..., dtype=np.float32)) stay float32
+all the way, forward and backward (integers become float64).
+
 Every layer has `param_names`: an optimizer updates getattr(layer, name) in place with the gradient
 getattr(layer, "d" + name), exactly as for BatchNorm1d's ("gamma", "beta").
 """
@@ -19,8 +22,14 @@ from bn_core.layers import BatchNorm1d
 ACTIVATION_GAIN = {"relu": np.sqrt(2.0), "tanh": 5.0 / 3.0, "sigmoid": 1.0}
 
 
+def _as_float(x):
+    """x as a float array: float dtypes kept, anything else float64."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
 def _check_x(x, name, features):
-    x = np.asarray(x, dtype=np.float64)
+    x = _as_float(x)
     if x.ndim != 2 or x.shape[1] != features:
         raise ValueError(f"{name}: got shape {x.shape}; expected (N, {features})")
     return x
@@ -31,14 +40,15 @@ class Linear:
 
     param_names = ("W", "b")
 
-    def __init__(self, in_features, out_features, rng, bias=True, gain=1.0):
+    def __init__(self, in_features, out_features, rng, bias=True, gain=1.0, dtype=np.float64):
         if not isinstance(rng, np.random.Generator):
             raise ValueError(f"rng: got {type(rng).__name__}; expected np.random.default_rng(seed)")
         if min(in_features, out_features) < 1:
             raise ValueError(f"Linear: got sizes ({in_features}, {out_features}); expected >= 1")
         self.in_features, self.out_features = int(in_features), int(out_features)
-        self.W = rng.standard_normal((in_features, out_features)) * (gain / np.sqrt(in_features))
-        self.b = np.zeros(out_features)
+        # drawn in float64 whatever dtype: the same seed gives the same weights, rounded
+        w = rng.standard_normal((in_features, out_features)) * (gain / np.sqrt(in_features))
+        self.W, self.b = w.astype(dtype), np.zeros(out_features, dtype=dtype)
         self.param_names = ("W", "b") if bias else ("W",)
         self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
         self._x = None
@@ -69,7 +79,7 @@ class Activation:
     param_names = ()
 
     def forward(self, x):
-        self._out = self.f(np.asarray(x, dtype=np.float64))
+        self._out = self.f(_as_float(x))
         return self._out
 
     __call__ = forward
@@ -84,7 +94,7 @@ class Activation:
 
 class ReLU(Activation):
     f = staticmethod(lambda x: np.maximum(x, 0.0))
-    df = staticmethod(lambda out: (out > 0).astype(np.float64))
+    df = staticmethod(lambda out: (out > 0).astype(out.dtype))
 
 
 class Tanh(Activation):
@@ -107,7 +117,7 @@ def softmax_cross_entropy(logits, y):
         log p_ik = z_ik - logsumexp_k(z_i)      (max subtracted first: no overflow)
         loss = -(1/N) sum_i log p_i,y_i          dlogits = (softmax(z) - onehot(y)) / N
     """
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = _as_float(logits)
     y = np.asarray(y)
     if logits.ndim != 2 or y.shape != (logits.shape[0],):
         raise ValueError(f"logits {logits.shape}, y {y.shape}: expected (N, K) and (N,)")
@@ -119,7 +129,7 @@ def softmax_cross_entropy(logits, y):
     loss = -log_p[np.arange(n), y].mean()
     dlogits = np.exp(log_p)
     dlogits[np.arange(n), y] -= 1.0
-    return float(loss), dlogits / n
+    return float(loss), dlogits / logits.dtype.type(n)
 
 
 class Sequential:
@@ -169,13 +179,15 @@ class Sequential:
         return "Sequential(\n  " + ",\n  ".join(map(repr, self.layers)) + "\n)"
 
 
-def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None):
+def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None,
+        dtype=np.float64):
     """An MLP: Linear -> [BN] -> activation -> [BN] for each hidden layer, then a last Linear.
 
     sizes: [D_in, H_1, ..., D_out]; bn: None, "before" (Linear -> BN -> f, as Ioffe & Szegedy) or
     "after" (Linear -> f -> BN); norm_layer(num_features) builds the norm layer (default
     BatchNorm1d). Weights are drawn from rng in the same order whatever bn is, so the same seed
     gives the same initial weights with and without BN. gain: default per activation (He for relu).
+    dtype: of every parameter (np.float32 runs about twice as fast; feed it float32 inputs).
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation: got {activation!r}; expected one of {list(ACTIVATIONS)}")
@@ -186,11 +198,12 @@ def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None)
     if rng is None:
         raise ValueError("rng: expected np.random.default_rng(seed) (no global RNG here)")
     gain = ACTIVATION_GAIN[activation] if gain is None else gain
-    norm_layer = BatchNorm1d if norm_layer is None else norm_layer
+    if norm_layer is None:
+        norm_layer = lambda d: BatchNorm1d(d, dtype=dtype)  # noqa: E731
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         last = i == len(sizes) - 2
-        layers.append(Linear(d_in, d_out, rng, gain=1.0 if last else gain))
+        layers.append(Linear(d_in, d_out, rng, gain=1.0 if last else gain, dtype=dtype))
         if last:
             break
         if bn == "before":

@@ -21,62 +21,14 @@ import numpy as np
 from bn_core.data import minibatches
 from bn_core.nn import softmax_cross_entropy
 from bn_core.optim import SGD
-
-
-class Recorder:
-    """Collects one row per call; result() stacks them into arrays, plus "step": (R,)."""
-
-    def __init__(self, layer, every=1):
-        self.layer, self.every = layer, every
-        self.rows = {"step": []}
-
-    def __call__(self, step, model):
-        if step % self.every:
-            return
-        self.rows["step"].append(step)
-        for key, value in self.collect(model).items():
-            self.rows.setdefault(key, []).append(value)
-
-    def result(self):
-        return {key: np.asarray(rows) for key, rows in self.rows.items()}
-
-
-class LayerStats(Recorder):
-    """Per-feature mean and std over the probe of layer `layer`'s input: "mean", "std": (R, D)."""
-
-    def collect(self, model):
-        x = model.inputs[self.layer]  # (P, D)
-        return {"mean": x.mean(axis=0), "std": x.std(axis=0)}  # (P, D) -> (D,)
-
-
-class Percentiles(Recorder):
-    """The 15th, 50th, 85th percentiles of one unit's input over the probe: "pct": (R, 3)."""
-
-    def __init__(self, layer, unit, q=(15, 50, 85), every=1):
-        super().__init__(layer, every)
-        self.unit, self.q = unit, q
-
-    def collect(self, model):
-        return {"pct": np.percentile(model.inputs[self.layer][:, self.unit], self.q)}
-
-
-class Params(Recorder):
-    """Copies of a layer's parameters (default gamma, beta): one (R, D) array per name."""
-
-    def __init__(self, layer, names=("gamma", "beta"), every=1):
-        super().__init__(layer, every)
-        self.names = names
-
-    def collect(self, model):
-        return {name: getattr(model.layers[self.layer], name).copy() for name in self.names}
-
-
-class Snapshots(Recorder):
-    """Input and output of layer `layer` on the probe every `every` steps: "x", "out": (R, P, D)."""
-
-    def collect(self, model):
-        return {"x": model.inputs[self.layer].astype(np.float32),
-                "out": model.inputs[self.layer + 1].astype(np.float32)}
+from bn_core.record import (  # noqa: F401  (the recorders, importable from here as before)
+    LayerStats,
+    Params,
+    Percentiles,
+    Recorder,
+    Snapshots,
+    percentiles,
+)
 
 
 @contextlib.contextmanager
@@ -92,10 +44,19 @@ def frozen_running_stats(model):
             layer.running_mean[...], layer.running_var[...] = mean, var
 
 
-def probe_forward(model, x):
-    """Forward x in training mode without touching any running statistics; sets model.inputs."""
+def probe_forward(model, x, upto=None):
+    """Forward x in training mode without touching any running statistics; sets model.inputs.
+    upto=i: stop once model.inputs[i] is known (the layers above are not needed)."""
     with frozen_running_stats(model):
-        return model.train().forward(x)
+        model.train()
+        if upto is None:
+            return model.forward(x)
+        model.inputs = []
+        for layer in model.layers[:upto]:
+            model.inputs.append(x)
+            x = layer.forward(x)
+        model.inputs.append(x)
+        return x
 
 
 def accuracy(model, x, y):
@@ -107,15 +68,21 @@ def accuracy(model, x, y):
     return float((logits.argmax(axis=1) == y).mean())
 
 
+_BLAS = []  # one threadpoolctl controller for the process: scanning the loaded libraries costs ms
+
+
 def one_blas_thread():
     """Context: numpy's BLAS on one thread. These matrices are tiny (60 x 100); several BLAS
     threads on a busy 2-core machine made a 3 s experiment take 100 s. threadpoolctl comes with
-    scikit-learn; without it this does nothing."""
+    scikit-learn; without it this does nothing. Cheap enough to enter at every training step: the
+    controller (which reads /proc/self/maps, ~10 ms) is built once."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50,
@@ -135,10 +102,11 @@ def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_ever
     state = {"step": 0, "steps": steps, "loss": np.full(steps, np.nan), "eval_step": [],
              "test_acc": [], "diverged": False, "record": record, "seconds": 0.0}
     batches = minibatches(x_train, y_train, batch_size, rng)
+    upto = max((r.needs for r in record.values()), default=None)
 
     def observe(step):
         if record:
-            probe_forward(model, x_probe)
+            probe_forward(model, x_probe, upto)
             for recorder in record.values():
                 recorder(step, model)
         if step % eval_every == 0 or step == steps:
@@ -175,6 +143,24 @@ def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_ever
             return
         state["step"] = t + 1
         yield state
+
+
+def lockstep(runs, state):
+    """Step several train_steps generators in one loop: one step of each per iteration, so their
+    curves grow side by side. runs: {name: generator}; each generator keeps its own rng, so the
+    numbers are those of separate runs. Yields `state` (updated in place) after every step:
+    state[name] is that run's train_steps state, state["step"] the most steps any has done. A run
+    that diverges stops; the others go on."""
+    live = dict(runs)
+    while live:
+        for name in list(live):
+            try:
+                state[name] = next(live[name])
+            except StopIteration:
+                del live[name]
+        if live:
+            state["step"] = max(state[name]["step"] for name in runs)
+            yield state
 
 
 def history(state):

@@ -189,8 +189,8 @@ def test_regularization_panel_switches_runs():
     runs = {"small": {"ghosts": (2, 8), "repeats": 1, "steps": 40},
             "large": {"ghosts": (2, 4, 8), "repeats": 2, "steps": 40}}
     panel = regularization_panel(np.random.default_rng(0), runs=runs)
-    assert panel.data["train"].shape == (2, 1)
+    assert panel.wait(60)["train"].shape == (2, 1)
     panel.controls["run"].value = "large"
-    assert panel.data["train"].shape == (3, 2) and panel.data["run"] == "large"
+    assert panel.wait(60)["train"].shape == (3, 2) and panel.data["run"] == "large"
     for key in ("train", "test", "plain_train", "plain_test"):
         assert np.all((0 <= panel.data[key]) & (panel.data[key] <= 1))

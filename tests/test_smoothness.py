@@ -165,11 +165,13 @@ def test_scale_invariance(a):
 
 def test_noise_explorer_retrains_on_the_slider(data):
     explorer = NoiseExplorer(data, seed=1, steps=60, strength=0.0)
+    explorer.wait(60)
     line = explorer.lines["noisy"][0]
     quiet_y, quiet_text = line.get_ydata().copy(), explorer.readout.value
     # strength 0 is plain BN: the same weights and batches give the same loss curve
     np.testing.assert_allclose(quiet_y, explorer.lines["bn"][0].get_ydata(), rtol=1e-12)
     explorer.slider.value = 1.5  # the slider's top end
+    explorer.wait(60)
     assert explorer.readout.value != quiet_text and "BN + noise" in explorer.readout.value
     assert not np.allclose(line.get_ydata(), quiet_y)
     assert np.all(np.isfinite(line.get_ydata()))

@@ -88,7 +88,7 @@ def test_with_bn_the_next_layer_sees_mean_beta_and_std_gamma(runs):
     """On the probe (batch statistics), Y's per-feature mean IS beta and its std is ~|gamma|,
     so Y moves per step by exactly lr * |dbeta| in its mean."""
     run = runs["bn"]
-    assert np.allclose(run["next"]["mean"], run["params"]["beta"], atol=1e-12)
+    assert np.allclose(run["next"]["mean"], run["params"]["beta"], atol=1e-6)  # float32 round-off
     assert np.allclose(run["next"]["std"], np.abs(run["params"]["gamma"]), rtol=1e-3)
 
 
@@ -123,16 +123,17 @@ def test_divergence_is_detected_without_warnings():
 
 def test_widgets_retrain_and_scrub():
     dash = WhatStaysPut(lr=0.5, steps=60, snapshot_every=20)
-    first_loss = dash.runs["bn"]["loss"].copy()
+    first_loss = dash.wait(60)["bn"]["loss"].copy()
     assert "lr = 0.5" in dash.status.value
     dash.lr.value = 1.0  # release of the slider: re-train both networks
+    dash.wait(60)
     assert "lr = 1" in dash.status.value
     assert not np.array_equal(first_loss, dash.runs["bn"]["loss"])
     xdata = dash.fig1.acc["bn"].get_xdata()
     assert list(xdata) == list(dash.runs["bn"]["eval_step"])
     pixels = dash.scrub.live.pixels()
     dash.step.value = 0
-    assert dash.scrub.text.get_text() == "step 0"
+    assert dash.scrub.text.get_text() == "step 0"  # the step slider answers synchronously
     assert not np.array_equal(pixels, dash.scrub.live.pixels())
     dash.step.value = 40
     z_hat_dots = dash.scrub.dots[1].get_offsets()  # (D, 2): every feature at (0, ~1)

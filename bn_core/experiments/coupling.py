@@ -26,7 +26,7 @@ from bn_core.data import load_digits_split
 from bn_core.functional import batchnorm_forward, normalize, normalize_backward
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import mlp
-from bn_core.train import accuracy, train
+from bn_core.train import accuracy, train_steps
 
 
 def bn_jacobian(x, gamma=1.0, eps=1e-5):
@@ -135,28 +135,44 @@ class GhostBatchNorm1d(BatchNorm1d):
         return dx.reshape(len(dx) * self.ghost, -1), dgamma, dbeta
 
 
-def ghost_experiment(rng, ghosts=(2, 4, 8, 32), repeats=2, n_train=300, batch=32, steps=600,
-                     lr=0.1, sizes=(64, 100, 100, 10)):
-    """Does BN's batch jitter regularize? Train the same MLP (ReLU, BN before each activation) on
-    n_train digits with SGD batches of `batch`, BN statistics over ghost batches of each size in
-    `ghosts`, and without BN. Each repeat draws one seed from rng, shared by every variant (same
-    initial weights, same minibatches): a paired comparison.
+def ghost_experiment_steps(seeds, ghosts=(2, 4, 8, 32), n_train=300, batch=32, steps=600,
+                           lr=0.1, sizes=(64, 100, 100, 10)):
+    """ghost_experiment() one training step at a time, for a panel that draws as it goes.
 
-    Returns a dict: "ghosts": (G,), "train", "test": (G, R) accuracies in eval mode, and
-    "plain_train", "plain_test": (R,) without BN.
+    seeds: (R,) one per repeat (ghost_experiment draws them from its rng). Yields the same dict
+    after every step: "step" (steps done over all G + 1 variants x R repeats), "steps" (their
+    total), and the result so far ("ghosts", "train", "test", "plain_train", "plain_test"),
+    NaN where a network has not finished.
     """
     x_train, y_train, x_test, y_test = load_digits_split()
     data = (x_train[:n_train], y_train[:n_train], x_test, y_test)
-    seeds = rng.integers(2**32, size=repeats)
     variants = [*ghosts, None]  # None: no BN
-    acc = np.zeros((len(variants), repeats, 2))  # (G + 1, R, train / test)
+    acc = np.full((len(variants), len(seeds), 2), np.nan)  # (G + 1, R, train / test)
+    state = {"step": 0, "steps": len(variants) * len(seeds) * steps}
     for i, ghost in enumerate(variants):
         for r, seed in enumerate(seeds):
             run_rng = np.random.default_rng(seed)
             norm = None if ghost is None else partial(GhostBatchNorm1d, ghost=ghost)
             model = mlp(sizes, "relu", bn=None if ghost is None else "before", rng=run_rng,
                         norm_layer=norm)
-            train(model, data, steps, batch, lr, run_rng, eval_every=steps)
-            acc[i, r] = accuracy(model, *data[:2]), accuracy(model, *data[2:])
-    return {"ghosts": np.array(ghosts), "train": acc[:-1, :, 0], "test": acc[:-1, :, 1],
-            "plain_train": acc[-1, :, 0], "plain_test": acc[-1, :, 1]}
+            for s in train_steps(model, data, steps, batch, lr, run_rng, eval_every=steps):
+                state["step"] = (i * len(seeds) + r) * steps + s["step"]
+                if s["step"] == steps or s["diverged"]:
+                    acc[i, r] = accuracy(model, *data[:2]), accuracy(model, *data[2:])
+                state.update(ghosts=np.array(ghosts), train=acc[:-1, :, 0], test=acc[:-1, :, 1],
+                             plain_train=acc[-1, :, 0], plain_test=acc[-1, :, 1])
+                yield state
+
+
+def ghost_experiment(rng, ghosts=(2, 4, 8, 32), repeats=2, **kwargs):
+    """Does BN's batch jitter regularize? Train the same MLP (ReLU, BN before each activation) on
+    n_train digits with SGD batches of `batch`, BN statistics over ghost batches of each size in
+    `ghosts`, and without BN. Each repeat draws one seed from rng, shared by every variant (same
+    initial weights, same minibatches): a paired comparison. kwargs: n_train=300, batch=32,
+    steps=600, lr=0.1, sizes=(64, 100, 100, 10) (see ghost_experiment_steps).
+
+    Returns a dict: "ghosts": (G,), "train", "test": (G, R) accuracies in eval mode, and
+    "plain_train", "plain_test": (R,) without BN.
+    """
+    *_, state = ghost_experiment_steps(rng.integers(2**32, size=repeats), ghosts, **kwargs)
+    return {key: state[key] for key in ("ghosts", "train", "test", "plain_train", "plain_test")}

@@ -1,7 +1,8 @@
 """Why does BN help? The experiments of notebook 03, at laptop scale on the digits.
 
     nets(kinds, rng)                  same initial weights: "plain", "bn", "noisy", "bn_after"
-    compare_training(...)             training curves of several kinds (noisy-BN experiment)
+    compare_training(...)             training curves of several kinds (noisy-BN experiment);
+                                      compare_training_steps: the same, live (a generator)
     drift(stats)                      how much a layer's input distribution moves per record
     lr_sweep(...)                     final loss per learning rate; largest stable learning rate
     landscape(...)                    Santurkar et al.'s loss band and gradient predictiveness
@@ -29,8 +30,10 @@ from bn_core.optim import SGD
 from bn_core.train import (
     LayerStats,
     frozen_running_stats,
+    history,
+    lockstep,
     one_blas_thread,
-    train,
+    train_steps,
 )
 
 SIZES = (64, 100, 100, 100, 10)  # digits in, three hidden layers of 100, ten classes out
@@ -61,6 +64,23 @@ def nets(kinds, rng, strength=0.5, sizes=SIZES, activation="relu"):
     return models
 
 
+def compare_training_steps(data, kinds, steps, lr, rng, batch_size=60, strength=0.5,
+                           eval_every=50, activation="sigmoid", watch=None, watch_every=5):
+    """compare_training(), every kind stepped in one loop: a generator yielding after each step
+    {"step", "steps", kind: train_steps state for each kind} (see bn_core.train.lockstep).
+    rng is used before the first step, as compare_training uses it."""
+    data_seed = rng.integers(2**32)
+    runs = {}
+    for kind, model in nets(kinds, rng, strength, activation=activation).items():
+        record = None
+        if watch is not None:
+            record = {"watch": LayerStats(model.index_of(Activation, watch), every=watch_every)}
+        runs[kind] = train_steps(model, data, steps, batch_size, lr,
+                                 np.random.default_rng(data_seed), eval_every=eval_every,
+                                 record=record)
+    return lockstep(runs, {"step": 0, "steps": steps})
+
+
 def compare_training(data, kinds, steps, lr, rng, batch_size=60, strength=0.5, eval_every=50,
                      activation="sigmoid", watch=None, watch_every=5):
     """Train each kind from the same weights on the same batches. {kind: train() history}.
@@ -69,16 +89,9 @@ def compare_training(data, kinds, steps, lr, rng, batch_size=60, strength=0.5, e
     the k-th activation (history["watch"]["mean"], ["std"]: (R, D)): for k >= 1 with BN that is
     a BN layer's output (noise included), without BN a Linear layer's output.
     """
-    data_seed = rng.integers(2**32)
-    histories = {}
-    for kind, model in nets(kinds, rng, strength, activation=activation).items():
-        record = None
-        if watch is not None:
-            record = {"watch": LayerStats(model.index_of(Activation, watch), every=watch_every)}
-        histories[kind] = train(model, data, steps, batch_size, lr,
-                                np.random.default_rng(data_seed), eval_every=eval_every,
-                                record=record)
-    return histories
+    *_, state = compare_training_steps(data, kinds, steps, lr, rng, batch_size, strength,
+                                       eval_every, activation, watch, watch_every)
+    return {kind: history(state[kind]) for kind in kinds}
 
 
 def drift(stats):
@@ -105,9 +118,9 @@ def lr_sweep(data, lrs, steps, rng, kinds=("plain", "bn"), batch_size=60, activa
     for i, lr in enumerate(lrs):
         runs = compare_training(data, kinds, steps, lr, np.random.default_rng(seed), batch_size,
                                 eval_every=steps, activation=activation)
-        for kind, history in runs.items():
-            finals[kind][i] = final_loss(history["loss"])
-            if finals[kind][i] < 0.5 * history["loss"][0]:  # it trains: loss halved
+        for kind, run in runs.items():
+            finals[kind][i] = final_loss(run["loss"])
+            if finals[kind][i] < 0.5 * run["loss"][0]:  # it trains: loss halved
                 stable[kind].append(lr)
     largest = {kind: max(stable[kind]) if stable[kind] else None for kind in kinds}
     return {"lr": np.asarray(lrs, dtype=float), "final": finals, "largest_stable": largest}

@@ -1,5 +1,11 @@
 """Notebook 02's experiment: the same MLP trained without and with BN (Ioffe & Szegedy's Fig. 1),
 and how far a layer's input distribution moves per step.
+
+    compare_bn(lr=0.5)              both networks trained to the end: {"plain": ..., "bn": ...}
+    compare_bn_steps(lr=0.5)        the same, both networks stepped in one loop (lockstep): a
+                                    generator of {"step", "steps", "plain": state, "bn": state}
+                                    (train_steps states), for a panel that draws while it trains
+    distribution_change(stats)      per-step move of a layer's per-feature mean and std
 """
 
 import numpy as np
@@ -7,34 +13,67 @@ import numpy as np
 from bn_core.data import load_digits_split
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Activation, mlp
-from bn_core.train import LayerStats, Params, Percentiles, Snapshots, train
+from bn_core.train import (
+    LayerStats,
+    Params,
+    Percentiles,
+    Snapshots,
+    history,
+    lockstep,
+    train_steps,
+)
+
+KEYS = ("plain", "bn")
 
 
-def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),
-               activation="sigmoid", unit=0, snapshot_every=10, data=None, momentum=0.0):
-    """Ioffe & Szegedy's Fig. 1 experiment: the same MLP without and with BN (before the
-    activation), from the same initial weights (seed) and the same minibatches (seed + 1).
-
-    Returns {"plain": history, "bn": history}. Both record, for the LAST hidden layer:
-    "pct" the 15/50/85th percentiles of `unit`'s activation input, "next" the per-feature mean and
-    std of the activation input (Z without BN, Y = gamma * Z_hat + beta with BN); the BN run also
-    "z" (stats of the raw Z entering BN), "params" (gamma, beta: (T + 1, D)) and "snap" (Z and Y
-    on the probe every snapshot_every steps). data defaults to load_digits_split().
+def compare_bn_steps(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),
+                     activation="sigmoid", unit=0, snapshot_every=10, data=None, momentum=0.0,
+                     dtype=np.float32):
+    """compare_bn() one step at a time. Yields the same dict after step 0 and after every step:
+    "step" (steps both networks have done), "steps" (T), "plain" and "bn" (their train_steps
+    states: "loss", "test_acc", "record"... filled so far) and "models". Each network has its
+    own generators (weights: seed, minibatches: seed + 1), so stepping them in one loop gives
+    the numbers of two separate runs. A network that diverges stops; the other goes on.
     """
     data = load_digits_split() if data is None else data
-    runs = {}
-    for key, bn in (("plain", None), ("bn", "before")):
-        model = mlp(list(sizes), activation, bn=bn, rng=np.random.default_rng(seed))
+    x_train, y_train, x_test, y_test = data
+    data = (x_train.astype(dtype), y_train, x_test.astype(dtype), y_test)  # float32: ~2x faster
+    runs, models = {}, {}
+    for key, bn in zip(KEYS, (None, "before"), strict=True):
+        model = mlp(list(sizes), activation, bn=bn, rng=np.random.default_rng(seed), dtype=dtype)
         act = model.index_of(Activation)  # the last hidden layer's activation
         record = {"pct": Percentiles(act, unit), "next": LayerStats(act)}
         if bn:
             norm = model.index_of(BatchNorm1d)
             record.update(z=LayerStats(norm), params=Params(norm),
                           snap=Snapshots(norm, every=snapshot_every))
-        runs[key] = train(model, data, steps, batch_size, lr, np.random.default_rng(seed + 1),
-                          momentum=momentum, eval_every=10, record=record)
-        runs[key]["model"] = model
-    return runs
+        runs[key] = train_steps(model, data, steps, batch_size, lr, np.random.default_rng(seed + 1),
+                                momentum=momentum, eval_every=10, record=record)
+        models[key] = model
+    yield from lockstep(runs, {"step": 0, "steps": steps, "models": models})
+
+
+def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),
+               activation="sigmoid", unit=0, snapshot_every=10, data=None, momentum=0.0,
+               dtype=np.float32):
+    """Ioffe & Szegedy's Fig. 1 experiment: the same MLP without and with BN (before the
+    activation), from the same initial weights (seed) and the same minibatches (seed + 1), in
+    `dtype` (float32: the curves are those of float64 to the eye, in half the time).
+
+    Returns {"plain": history, "bn": history}. Both record, for the LAST hidden layer:
+    "pct" the 15/50/85th percentiles of `unit`'s activation input, "next" the per-feature mean and
+    std of the activation input (x without BN, y = gamma * x_hat + beta with BN); the BN run also
+    "z" (stats of the raw x entering BN), "params" (gamma, beta: (T + 1, D)) and "snap" (x and y
+    on the probe every snapshot_every steps). data defaults to load_digits_split().
+    """
+    *_, state = compare_bn_steps(lr, steps, batch_size, seed, sizes, activation, unit,
+                                 snapshot_every, data, momentum, dtype)
+    return histories(state)
+
+
+def histories(state):
+    """compare_bn()'s {"plain": history, "bn": history} from compare_bn_steps()'s last state."""
+    return {key: {**history(state[key]), "model": state["models"][key]} for key in KEYS}
 
 
 def distribution_change(stats):

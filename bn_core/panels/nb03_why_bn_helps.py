@@ -1,6 +1,6 @@
 """Figures and widgets of notebook 03, "why does BN help?" (numbers: experiments.smoothness).
 
-    NoiseExplorer(data, seed)     slider for the noise strength; re-trains the noisy-BN net
+    NoiseExplorer(data, seed)     slider for the noise strength; re-trains the noisy-BN net live
     plot_lr_sweep(sweep)          final loss against learning rate, largest stable lr marked
     plot_landscape(results)       Santurkar's loss band, gradient change and beta_eff
     ScaleExplorer(seed)           slider for the weight scale a: BN(x aW) = BN(x W), dV ~ 1/a
@@ -12,26 +12,40 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from bn_core.experiments.smoothness import compare_training, drift, final_loss, scale_invariance
+from bn_core.experiments.smoothness import (
+    compare_training_steps,
+    drift,
+    final_loss,
+    scale_invariance,
+)
+from bn_core.train import history
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS
+from bn_core.ui.runner import LiveRun
+from bn_core.ui.stream import so_far
 
 
 def smooth(loss, k=20):
-    """Running mean of loss: (T,) over windows of k steps -> (T - k + 1,)."""
+    """Running mean of loss: (T,) over windows of k steps -> (T - k + 1,); (0,) if T < k."""
+    if len(loss) < k:
+        return np.zeros(0)
     return np.convolve(loss, np.ones(k) / k, mode="valid")
 
 
 class NoiseExplorer:
-    """Training curves of no BN, BN and BN + noise; a slider re-trains BN + noise only.
+    """Training curves of no BN, BN and BN + noise, drawn as they train; the noise slider
+    re-trains BN + noise only (no BN and BN are trained once, with the first run).
 
     Panels: training loss (running mean of 20 steps), test accuracy, and the mean over the probe
     of one unit of the second hidden layer's input: the "input distribution" the noise shakes.
+    The slider starts a LiveRun (a run still training gives way at once); `wait()` returns the
+    summary of the last finished run.
     """
 
     def __init__(self, data, seed, steps=400, lr=0.5, strength=0.5, unit=0):
         self.data, self.seed, self.steps, self.lr, self.unit = data, seed, steps, lr, unit
-        self.runs = self._train(["plain", "bn"], strength)  # reused at every slider move
+        self.runs = {}  # {kind: train() history} of the finished runs
+        self.summary = None
         self.live = live = LiveFigure(1, 3, figsize=(12, 3.3))
         titles = ["training loss", "test accuracy", f"layer 2's input: mean of unit {unit}"]
         for ax, title in zip(live.axes, titles):
@@ -51,35 +65,51 @@ class NoiseExplorer:
         self.slider.add_class("bn-noise-strength")
         self.readout = widgets.HTML(layout=widgets.Layout(height="48px"))
         self.readout.add_class("bn-noise-readout")
-        self.slider.observe(lambda change: self.update(change["new"]), names="value")
-        for kind, history in self.runs.items():
-            self._draw(kind, history)
-        self.update(strength)
-        self.widget = widgets.VBox([self.slider, live.widget, self.readout])
+        self.run = LiveRun(self._start, self._draw, params={"strength": strength},
+                           frame_seconds=0.1, on_done=self._done)
+        self.slider.observe(lambda change: self.run.restart(strength=change["new"]), "value")
+        self.widget = widgets.VBox([self.slider, self.run.widget, live.widget, self.readout])
 
-    def _train(self, kinds, strength):
-        # the same seed gives the same initial weights and batches whatever the kinds
-        return compare_training(self.data, kinds, self.steps, self.lr,
-                                np.random.default_rng(self.seed), strength=strength, watch=1)
-
-    def _draw(self, kind, history):
-        loss_line, acc_line, mean_line = self.lines[kind]
-        loss = smooth(history["loss"])
-        loss_line.set_data(np.arange(len(loss)) + 20, loss)
-        acc_line.set_data(history["eval_step"], history["test_acc"])
-        mean_line.set_data(history["watch"]["step"], history["watch"]["mean"][:, self.unit])
+    def wait(self, timeout=None):
+        """Block until the current run ends; return its summary (see update)."""
+        self.run.wait(timeout)
+        return self.summary
 
     def update(self, strength=0.5):
-        """Re-train BN + noise at this strength; redraw. Returns and keeps as self.summary
-        {kind: (final training loss, drift of layer 2's input)}."""
-        self.runs["noisy"] = self._train(["noisy"], strength)["noisy"]
-        self._draw("noisy", self.runs["noisy"])
+        """Re-train BN + noise at this strength and wait for it. Returns and keeps as
+        self.summary {kind: (final training loss, drift of layer 2's input)}."""
+        self.run.restart(strength=strength)
+        return self.wait()
+
+    def _start(self, strength):
+        # the same seed gives the same initial weights and batches whatever the kinds
+        kinds = ["noisy"] if "bn" in self.runs else ["plain", "bn", "noisy"]
+        return compare_training_steps(self.data, kinds, self.steps, self.lr,
+                                      np.random.default_rng(self.seed), strength=strength,
+                                      watch=1)
+
+    def _draw(self, state):
+        for kind in ("plain", "bn", "noisy"):
+            if kind in state:
+                s = state[kind]
+                self._lines(kind, s["loss"][:s["step"]], s["eval_step"], s["test_acc"],
+                            so_far(state, kind, "watch", "step"),
+                            so_far(state, kind, "watch", "mean"))
         self.live.refresh()
+
+    def _lines(self, kind, loss, eval_step, test_acc, watch_step, watch_mean):
+        loss_line, acc_line, mean_line = self.lines[kind]
+        loss = smooth(loss)
+        loss_line.set_data(np.arange(len(loss)) + 20, loss)
+        acc_line.set_data(eval_step, test_acc)
+        mean_line.set_data(watch_step, watch_mean[:, self.unit])
+
+    def _done(self, state):
+        self.runs.update({kind: history(state[kind]) for kind in state if kind in self.lines})
         self.summary = {k: (final_loss(h["loss"]), drift(h["watch"])) for k, h in self.runs.items()}
         self.readout.value = "<br>".join(
             f"<b>{LABELS[k]}</b>: final loss {f:.3f}, input drift per record {d:.3f}"
             for k, (f, d) in self.summary.items())
-        return self.summary
 
 
 def plot_lr_sweep(sweep, ceiling=10.0):

@@ -5,6 +5,8 @@ Each panel is built once; its update is a plain function of the slider values th
 data it drew (kept in panel.data, so tests can drive the sliders and check the numbers).
 """
 
+import warnings
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
@@ -14,7 +16,7 @@ from matplotlib.ticker import NullFormatter
 
 from bn_core.experiments.coupling import (
     bn_jacobian,
-    ghost_experiment,
+    ghost_experiment_steps,
     jitter_curve,
     jitter_theory,
     off_diagonal_size,
@@ -23,6 +25,7 @@ from bn_core.experiments.coupling import (
 )
 from bn_core.ui.live import LiveFigure, panel
 from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
+from bn_core.ui.runner import LiveRun
 
 
 def outlier_panel(rng, n=12, default=0.5):
@@ -173,8 +176,11 @@ RUNS = {"default": {"ghosts": (2, 4, 8, 32), "repeats": 2},  # 10 trainings, a f
 def regularization_panel(rng, runs=RUNS):
     """Train and test accuracy against the ghost-batch size of BN's statistics (SGD batch fixed),
     and the train - test gap; dashed: the same network without BN. The "run" buttons choose an
-    experiment of `runs` (name -> ghost_experiment keyword arguments), trained on first use."""
-    results = {}  # run name -> ghost_experiment's dict, computed on first use
+    experiment of `runs` (name -> ghost_experiment keyword arguments); it trains live (points
+    appear as their networks finish; switching gives way at once) and is kept once finished.
+    Returns .widget, .controls, .live, .run (the LiveRun), .data (the last finished run's
+    result) and .wait() (block until the run ends, then .data)."""
+    results, seeds = {}, {}  # run name -> finished result; -> seeds, drawn from rng on first use
     live = LiveFigure(ncols=2, figsize=(10, 3.4))
     ax_acc, ax_gap = live.axes
     for ax in live.axes:
@@ -196,21 +202,48 @@ def regularization_panel(rng, runs=RUNS):
     ax_acc.legend(loc="lower right", fontsize=9, ncol=2)
     ax_gap.legend(loc="upper right", fontsize=9)
     readout = live.animate(ax_gap.text(1.8, 0.105, "", fontsize=10))
+    panel = SimpleNamespace(live=live, data={})
 
-    def update(run):
-        if run not in results:
-            results[run] = ghost_experiment(rng, **runs[run])
-        res = results[run]
+    def draw(res):
         values = {"train": (res["train"], res["plain_train"]),
                   "test": (res["test"], res["plain_test"]),
                   "gap": (res["train"] - res["test"], res["plain_train"] - res["plain_test"])}
-        for key, (bn_values, plain) in values.items():
-            mean_line, points, plain_line = artists[key]
-            mean_line.set_data(res["ghosts"], bn_values.mean(axis=1))  # (G, R) -> (G,)
-            points.set_data(np.repeat(res["ghosts"], bn_values.shape[1]), bn_values.ravel())
-            plain_line.set_ydata([plain.mean()] * 2)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # nanmean of a point still training
+            for key, (bn_values, plain) in values.items():
+                mean_line, points, plain_line = artists[key]
+                mean_line.set_data(res["ghosts"], np.nanmean(bn_values, axis=1))  # (G, R) -> (G,)
+                points.set_data(np.repeat(res["ghosts"], bn_values.shape[1]), bn_values.ravel())
+                plain_line.set_ydata([np.nanmean(plain)] * 2)
         readout.set_text(f"{bn_values.shape[1]} repeats per point (faint dots)")
-        return {"run": run, **res}
+        live.refresh()
+
+    def start(run):
+        if run in results:  # trained before: shown at once
+            yield {"step": 1, "steps": 1, **results[run]}
+            return
+        yield from ghost_experiment_steps(seeds[run], **runs[run])
+
+    def done(state):
+        result = {key: state[key] for key in ("ghosts", "train", "test", "plain_train",
+                                              "plain_test")}
+        results[panel.run.params["run"]] = result
+        panel.data = {"run": panel.run.params["run"], **result}
+
+    def choose(run):
+        if run not in seeds:  # drawn on the kernel's thread: the notebook's rng stays in order
+            options = dict(runs[run])
+            seeds[run] = rng.integers(2**32, size=options.pop("repeats", 2))
+            runs[run] = options
+        panel.run.restart(run=run)
 
     buttons = widgets.ToggleButtons(options=list(runs), description="run")
-    return panel(live, {"run": buttons.add_class("bn-ghost-run")}, update)
+    buttons.add_class("bn-ghost-run")
+    runs = {name: dict(options) for name, options in runs.items()}
+    panel.run = LiveRun(start, draw, params={"run": buttons.value}, autostart=False, on_done=done)
+    panel.controls = {"run": buttons}
+    panel.widget = widgets.VBox([buttons, panel.run.widget, live.widget])
+    panel.wait = lambda timeout=None: (panel.run.wait(timeout), panel.data)[1]
+    buttons.observe(lambda change: choose(change["new"]), "value")
+    choose(buttons.value)
+    return panel

@@ -24,50 +24,20 @@ passed to draw() is the generator's own object; LiveRun reads state["step"] and 
 its readout (override `progress` for another layout).
 """
 
+import inspect
 import threading
 import time
 
-from bn_core.ui.live import DRAW_LOCK
+from bn_core.ui.interrupt import LIVE_RUNS, install_interrupt_handler
+from bn_core.ui.live import DRAW_LOCK, FOREGROUND
 from bn_core.ui.palette import COLORS
 from bn_core.ui.run_controls import RunControls, error_html
+from bn_core.ui.run_flags import Run
 
 
 def default_progress(state):
     """(steps done, steps in all) of a train_steps-style state dict."""
     return state["step"], state["steps"]
-
-
-class _Run:
-    """One run: its parameters, its thread and the flags the thread checks between steps."""
-
-    def __init__(self, params, paused):
-        self.params = params
-        self.cancelled = threading.Event()
-        self.go = threading.Event()  # cleared = paused
-        if not paused:
-            self.go.set()
-        self.step_once = False
-        self.done = threading.Event()
-        self.finished = False  # reached the generator's end (not cancelled, no error)
-        self.state, self.error = None, None
-        self.started = time.perf_counter()
-        self.paused_seconds, self.paused_at = 0.0, self.started
-        self.thread = None
-
-    def pause(self):
-        if self.go.is_set():
-            self.paused_at = time.perf_counter()
-            self.go.clear()
-
-    def unpause(self):
-        if not self.go.is_set():
-            self.paused_seconds += time.perf_counter() - self.paused_at
-            self.go.set()
-
-    def elapsed(self):
-        """Seconds since the run started, pauses excluded."""
-        end = time.perf_counter() if self.go.is_set() else self.paused_at
-        return end - self.started - self.paused_seconds
 
 
 class LiveRun:
@@ -94,6 +64,8 @@ class LiveRun:
         self.controls = RunControls(self)
         self.widget, self.readout, self.error = (self.controls.widget, self.controls.readout,
                                                  self.controls.error)
+        LIVE_RUNS.add(self)
+        install_interrupt_handler()
         if autostart:
             self.restart()
 
@@ -103,7 +75,7 @@ class LiveRun:
         """Cancel the current run (it stops within one step, drawing nothing more) and start a new
         one with the parameters updated by `params`."""
         self.params.update(params)
-        run = _Run(dict(self.params), paused)
+        run = Run(dict(self.params), paused)
         with DRAW_LOCK:  # from here on the old run cannot draw
             old, self._run = self._run, run
             self.error.value = ""
@@ -151,11 +123,17 @@ class LiveRun:
         self._sync_buttons(playing=False)
 
     def wait(self, timeout=None):
-        """Block until the current run has ended; return its last state (None if it failed)."""
+        """Block until the current run has ended; return its last state (None if it failed).
+        An interrupt while waiting (KeyboardInterrupt) cancels the run, then propagates."""
         run = self._run
         if run is None:
             return None
-        if not run.done.wait(timeout):
+        try:
+            ended = run.done.wait(timeout)
+        except KeyboardInterrupt:
+            self.cancel()
+            raise
+        if not ended:
             raise TimeoutError(f"the run did not end within {timeout} s")
         return None if run.error else run.state
 
@@ -168,20 +146,22 @@ class LiveRun:
     def _work(self, run):
         try:
             states = self._start(**run.params)
-            last_frame, since_frame = 0.0, 0
+            last_frame, since_frame, gap = 0.0, 0, self.frame_seconds
             for state in states:
+                FOREGROUND.wait(0.5)  # a control's callback is drawing: let it have the CPU
                 if run.cancelled.is_set():
                     states.close()
                     return
                 run.state, since_frame = state, since_frame + 1
                 spf, now = self.steps_per_frame, time.perf_counter()
-                if run.step_once or (since_frame >= spf if spf else
-                                     now - last_frame >= self.frame_seconds):
+                if run.step_once or (since_frame >= spf if spf else now - last_frame >= gap):
                     self._show(run, state)
                     since_frame = 0
                     if spf:  # paced: one frame per frame_seconds at most
                         time.sleep(max(0.0, self.frame_seconds - (time.perf_counter() - now)))
                     last_frame = time.perf_counter()
+                    # training gets at least twice the time drawing takes (a busy machine)
+                    gap = max(self.frame_seconds, 2 * (last_frame - now))
                 if run.step_once:
                     run.step_once = False
                     run.pause()
@@ -195,8 +175,9 @@ class LiveRun:
                 self._show(run, run.state, final=True)
                 run.finished = True
                 self.completed += 1
-                if self._on_done is not None and run is self._run:
-                    self._on_done(run.state)
+                with DRAW_LOCK:  # a newer run may not be drawn over by this one's end
+                    if self._on_done is not None and run is self._run:
+                        self._on_done(run.state)
         except Exception as exc:  # shown in the panel: Voila swallows errors of threads
             run.error = exc
             with DRAW_LOCK:
@@ -208,10 +189,21 @@ class LiveRun:
                 self._sync_buttons(playing=False)
 
     def _show(self, run, state, final=False):
+        """Draw a frame. A draw that is a generator function is drawn in parts (one figure per
+        `yield`): between two, the lock is free and a control's callback goes first."""
+        parts = None
+        while True:
+            with DRAW_LOCK:
+                if run is not self._run or run.cancelled.is_set():
+                    return  # superseded: a newer run owns the figures
+                if parts is None:
+                    parts = self._draw(state)
+                if not inspect.isgenerator(parts) or next(parts, StopIteration) is StopIteration:
+                    break
+            FOREGROUND.wait(0.5)
         with DRAW_LOCK:
             if run is not self._run or run.cancelled.is_set():
-                return  # superseded: a newer run owns the figures
-            self._draw(state)
+                return
             self.state = state
             step, steps = self.progress(state)
             status = "done" if final else ("paused" if not run.go.is_set() else "training")

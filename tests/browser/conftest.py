@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = Path(os.environ.get("BN_NOTEBOOK_DIR", ROOT / "notebooks"))  # another for trials
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
 NB01 = NOTEBOOK_DIR / "01_bn_live.ipynb"
+NB02 = NOTEBOOK_DIR / "02_what_stays_put.ipynb"
+KEEP_OPEN = {NB01, NB02}  # pages that later tests use again (their cells run once per server)
 ARTIFACTS = ROOT / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 1000}
 
@@ -67,7 +69,7 @@ class App:
             pages.wiggle_sliders(page)
             assert pages.problems(page) == [], "after moving each slider a step and back"
         finally:
-            if path != NB01:  # notebook 01's page stays open for its slider tests
+            if path not in KEEP_OPEN:  # notebooks 01 and 02 stay open for their widget tests
                 self.release(path.name)
 
     def release(self, name):
@@ -117,6 +119,13 @@ def lab(browser, tmp_path_factory):
 @pytest.fixture(scope="module")
 def voila(browser, tmp_path_factory):
     yield from _app("voila", browser, tmp_path_factory)
+
+
+@pytest.fixture
+def nb02():
+    if not NB02.exists():
+        pytest.skip("notebooks/02_what_stays_put.ipynb does not exist")
+    return NB02.name
 
 
 @pytest.fixture

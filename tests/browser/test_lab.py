@@ -1,7 +1,9 @@
 """Every notebook in JupyterLab, as a learner runs it: Run All, no error, every widget drawn; then
-notebook 01's sliders moved by keyboard and mouse, its figure and readouts following."""
+notebook 01's sliders moved by keyboard and mouse, its figure and readouts following; notebook 02's
+live training (taps on lr supersede, the step slider answers while a run trains)."""
 
 import nb01_checks as nb01c
+import nb02_checks as nb02c
 
 
 def test_notebook_runs_clean(lab, notebook):
@@ -35,3 +37,7 @@ def test_identity_recovery(lab, nb01):
     page = lab.run(nb01)
     nb01c.check_identity(page)
     lab.screenshot(nb01, "after", has=nb01c.FIGURE)
+
+
+def test_nb02_lr_taps_supersede_and_scrub_answers_while_training(lab, nb02):
+    nb02c.check_live_training(lab.run(nb02))

@@ -1,7 +1,9 @@
 """Every notebook served by Voila (a web app without code, for a class): it renders with no error
-and every widget drawn; notebook 01's sliders and button work there too."""
+and every widget drawn; notebook 01's sliders and button work there too, and notebook 02's live
+training (taps on lr supersede, the step slider answers while a run trains)."""
 
 import nb01_checks as nb01c
+import nb02_checks as nb02c
 
 
 def test_notebook_renders_clean(voila, notebook):
@@ -17,3 +19,7 @@ def test_sliders_and_identity(voila, nb01):
     nb01c.check_key(page, "bn-n", "PageUp")
     nb01c.check_identity(page)
     voila.screenshot(nb01, "after", has=nb01c.FIGURE)
+
+
+def test_nb02_lr_taps_supersede_and_scrub_answers_while_training(voila, nb02):
+    nb02c.check_live_training(voila.run(nb02))
