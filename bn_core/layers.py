@@ -159,7 +159,8 @@ class MeanOnlyBatchNorm1d(BatchNorm1d):
 
     def _eval_forward(self, x):
         # the fixed map out = x - running_mean + beta: dx = dout, dgamma = 0 (x_hat stands at 0)
-        self._cache = ("eval", {"x_hat": np.zeros_like(x), "inv_std": np.ones_like(self.running_var)})
+        self._cache = ("eval", {"x_hat": np.zeros_like(x),
+                                "inv_std": np.ones_like(self.running_var)})
         return x - self.running_mean.astype(x.dtype) + self.beta.astype(x.dtype)
 
 

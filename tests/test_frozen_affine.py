@@ -1,5 +1,6 @@
-"""The engine behind notebook 02's freeze experiment: BatchNorm1d(affine=False) (PyTorch's name for
-gamma = 1, beta = 0 frozen) and MeanOnlyBatchNorm1d (centre, do not scale), on seeded float64 data."""
+"""The engine behind notebook 02's freeze experiment, on seeded float64 data:
+BatchNorm1d(affine=False) (PyTorch's name for gamma = 1, beta = 0 frozen) and MeanOnlyBatchNorm1d
+(centre, do not scale)."""
 
 import numpy as np
 import pytest

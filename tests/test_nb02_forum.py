@@ -10,7 +10,7 @@ def test_freeze_panel_draws_every_network():
     panel = FreezePanel(steps=12)
     state = panel.run.wait(timeout=60)
     assert state is not None and state["step"] == 12 and not panel.run.error.value
-    for kind, (acc, loss, drift) in panel.lines.items():
+    for kind, (_acc, loss, drift) in panel.lines.items():
         assert len(loss.get_xdata()) == 12, kind
         assert np.all(np.asarray(drift.get_ydata()) > 0)  # log axis: floored
     panel.lr.value = 0.2  # releasing the slider re-trains

@@ -5,7 +5,8 @@ initial weights (seed) on the same minibatches (seed + 1):
     "bn"         x -> x_hat -> y = gamma * x_hat + beta (gamma, beta trained) -> sigmoid(y)
     "frozen"     BN with gamma = 1, beta = 0 frozen (affine=False): y = x_hat, so the next layer's
                  input has per-feature mean 0 and std ~1 over every batch: really constant moments
-    "mean_only"  centre, do not scale: y = x - mu + beta (beta trained; the std is the layers below')
+    "mean_only"  centre, do not scale: y = x - mu + beta (beta trained; the std is left to the
+                 layers below)
     "plain"      no BN: y = x
 Each run records, on the probe, the per-feature mean and std of the last hidden layer's sigmoid
 input y ("next": the next layer's input, as in notebook 02), after every update.
@@ -52,7 +53,8 @@ def freeze_steps(lr=0.5, steps=400, batch_size=60, seed=0, kinds=KINDS, data=Non
     for kind in kinds:
         model = build(kind, seed, **net)
         record = {"next": LayerStats(model.index_of(Activation))}  # the sigmoid's input y
-        runs[kind] = train_steps(model, data, steps, batch_size, lr, np.random.default_rng(seed + 1),
+        batches = np.random.default_rng(seed + 1)  # the same minibatches for every kind
+        runs[kind] = train_steps(model, data, steps, batch_size, lr, batches,
                                  eval_every=eval_every, record=record)
     state = {"step": 0, "steps": steps, "runs": {}}
     for states in zip_longest(*runs.values()):
@@ -75,7 +77,7 @@ def drift(run):
 
 
 def smoothed_loss(loss, window=20):
-    """Running mean of the minibatch loss over `window` steps: (T,) -> (T,) (shorter at the start)."""
+    """Running mean of the minibatch loss over `window` steps (fewer at the start): (T,) -> (T,)."""
     c = np.cumsum(np.insert(np.nan_to_num(loss, nan=0.0), 0, 0.0))
     k = np.arange(1, len(loss) + 1)
     lo = np.maximum(k - window, 0)

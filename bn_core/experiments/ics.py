@@ -76,7 +76,8 @@ def ics_steps(kinds=("plain", "bn"), lr=0.5, steps=200, batch_size=60, seed=0, e
         model = build(kind, seed, **net)
         linears = [i for i, layer in enumerate(model.layers) if isinstance(layer, Linear)]
         shift[kind] = ShiftRecorder([linears[1:][i] for i in layers], lr, every)
-        gens[kind] = train_steps(model, data, steps, batch_size, lr, np.random.default_rng(seed + 1),
+        batches = np.random.default_rng(seed + 1)  # the same minibatches for every kind
+        gens[kind] = train_steps(model, data, steps, batch_size, lr, batches,
                                  eval_every=max(steps // 10, 1), hook=shift[kind])
     state = {"step": 0, "steps": steps, "runs": {}, "shift": shift}
     for states in zip(*gens.values(), strict=False):

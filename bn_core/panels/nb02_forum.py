@@ -91,8 +91,8 @@ class ShiftPanel:
                                    "activation": activation})
         self._quiet = False  # set while select() moves the widgets itself
         for name, control in (("activation", self.activation), ("lr", self.lr)):
-            control.observe(lambda c, name=name: self._quiet or self.run.restart(**{name: c["new"]}),
-                            "value")
+            control.observe(
+                lambda c, name=name: self._quiet or self.run.restart(**{name: c["new"]}), "value")
         self.widget = widgets.VBox([widgets.HBox([self.activation, self.lr]), self.live.widget,
                                     self.run.widget])
 
