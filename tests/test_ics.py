@@ -79,3 +79,17 @@ def test_what_the_notebook_states(shifts):
     # the direction of the claims: BN has more shift in one net, less in the other
     assert sig["bn"]["rel"][-1] > 5 * sig["plain"]["rel"][-1]
     assert relu["plain"]["rel"][-1] > 5 * relu["bn"]["rel"][-1]
+
+
+def test_noisy_bn_mean_jumps_like_n_0_2a2():
+    """03 part 1: the offset m_j ~ N(a, a^2) is a +- a, and from one step to the next the mean
+    jumps by m_j(t) - m_j(t - 1) ~ N(0, 2 a^2)."""
+    from bn_core.experiments.noisy_bn import NoisyBatchNorm1d
+
+    a = 0.5
+    layer = NoisyBatchNorm1d(2000, strength=a, rng=np.random.default_rng(0))
+    shifts = np.array([layer.draw_noise()[1] for _ in range(11)])  # (steps, D)
+    assert shifts.mean() == pytest.approx(a, abs=0.01) and shifts.std() == pytest.approx(a, rel=0.02)
+    jumps = np.diff(shifts, axis=0)
+    assert jumps.mean() == pytest.approx(0, abs=0.01)
+    assert jumps.std() == pytest.approx(np.sqrt(2) * a, rel=0.02)
