@@ -17,8 +17,8 @@ def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 1
 
     Returns {"plain": history, "bn": history}. Both record, for the LAST hidden layer:
     "pct" the 15/50/85th percentiles of `unit`'s activation input, "next" the per-feature mean and
-    std of the activation input (Z without BN, Y = gamma * Z_hat + beta with BN); the BN run also
-    "z" (stats of the raw Z entering BN), "params" (gamma, beta: (T + 1, D)) and "snap" (Z and Y
+    std of the activation input (x without BN, y = gamma * x_hat + beta with BN); the BN run also
+    "z" (stats of the raw x entering BN), "params" (gamma, beta: (T + 1, D)) and "snap" (x and y
     on the probe every snapshot_every steps). data defaults to load_digits_split().
     """
     data = load_digits_split() if data is None else data
