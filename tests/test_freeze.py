@@ -63,3 +63,11 @@ def test_what_the_notebook_states(numbers):
 def test_smoothed_loss_is_a_running_mean():
     loss = np.arange(1.0, 6.0)
     np.testing.assert_allclose(freeze.smoothed_loss(loss, window=2), [1, 1.5, 2.5, 3.5, 4.5])
+
+
+def test_frozen_loss_stays_above_trained_from_step_50(numbers):
+    """02: frozen gamma, beta learn no faster: the smoothed training loss of the frozen network is
+    above the trained one's at every step from 50 to 300."""
+    result, _ = numbers
+    frozen, trained = (freeze.smoothed_loss(result[k]["loss"]) for k in ("frozen", "bn"))
+    assert np.all(frozen[50:] > trained[50:])
