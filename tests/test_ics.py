@@ -89,7 +89,8 @@ def test_noisy_bn_mean_jumps_like_n_0_2a2():
     a = 0.5
     layer = NoisyBatchNorm1d(2000, strength=a, rng=np.random.default_rng(0))
     shifts = np.array([layer.draw_noise()[1] for _ in range(11)])  # (steps, D)
-    assert shifts.mean() == pytest.approx(a, abs=0.01) and shifts.std() == pytest.approx(a, rel=0.02)
+    assert shifts.mean() == pytest.approx(a, abs=0.01)
+    assert shifts.std() == pytest.approx(a, rel=0.02)
     jumps = np.diff(shifts, axis=0)
     assert jumps.mean() == pytest.approx(0, abs=0.01)
     assert jumps.std() == pytest.approx(np.sqrt(2) * a, rel=0.02)
