@@ -71,3 +71,9 @@ def test_frozen_loss_stays_above_trained_from_step_50(numbers):
     result, _ = numbers
     frozen, trained = (freeze.smoothed_loss(result[k]["loss"]) for k in ("frozen", "bn"))
     assert np.all(frozen[50:] > trained[50:])
+
+
+def test_the_test_accuracy_gap_is_three_images(numbers):
+    """02: 97% against 96% is 3 test images out of 449."""
+    _, s = numbers
+    assert round(449 * (s["bn"]["acc_final"] - s["frozen"]["acc_final"])) == 3
