@@ -43,10 +43,9 @@ class FreezePanel:
         ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
                   ylabel="per-step change of y's\nper-feature mean + std",
                   title="(c) drift of the next layer's input y")
-        ax[2].text(0.98, 0.03, "frozen: mean fixed at 0, std moves only through eps",
-                   ha="right",
-                   transform=ax[2].transAxes, fontsize=8, color=COLORS["frozen"])
-        ax[0].legend(loc="lower right", fontsize=8)
+        ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
+                   fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
+        ax[0].legend(loc="center right", fontsize=8)
         self.lr = _lr_slider(lr, "bn-forum-lr")
         self.run = LiveRun(freeze.freeze_steps, self.draw, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed})
@@ -76,7 +75,7 @@ class ShiftPanel:
         self.lines = {kind: [self.live.animate(a.plot([], [], color=COLORS[kind],
                                                       label=LABELS[kind])[0]) for a in ax]
                       for kind in ("plain", "bn")}
-        ax[0].set(xlabel="training step", yscale="log", ylim=(1e-4, 3), xlim=(0, steps),
+        ax[0].set(xlabel="training step", yscale="log", ylim=(1e-3, 3), xlim=(0, steps),
                   ylabel="||G - G'|| / ||G||", title="(a) how much the last layer's gradient\n"
                   "changes when the layers below step")
         ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02), xlim=(0, steps),
