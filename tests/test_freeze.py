@@ -12,14 +12,14 @@ from bn_core.train import LayerStats, train
 
 @pytest.fixture(scope="module")
 def numbers():
-    *_, state = freeze.freeze_steps(lr=0.5, steps=300, seed=0)  # notebook 02's default run
+    *_, state = freeze.freeze_steps(lr=0.5, steps=200, seed=0)  # notebook 02's default run
     return freeze.results(state), freeze.summary(freeze.results(state))
 
 
 def test_lockstep_runs_match_separate_training(numbers):
     result, _ = numbers
     model = freeze.build("mean_only")
-    alone = train(model, load_digits_split(), 300, 60, 0.5, np.random.default_rng(1),
+    alone = train(model, load_digits_split(), 200, 60, 0.5, np.random.default_rng(1),
                   eval_every=10, record={"next": LayerStats(model.index_of(Activation))})
     np.testing.assert_array_equal(alone["loss"], result["mean_only"]["loss"])
     np.testing.assert_array_equal(alone["next"]["mean"], result["mean_only"]["next"]["mean"])
@@ -47,17 +47,18 @@ def test_frozen_bn_keeps_the_next_layers_input_moments_constant(numbers):
 
 
 def test_what_the_notebook_states(numbers):
-    """02: both BN versions about 95% at step 100; final loss 0.064 against 0.089 (about 1.4x);
-    test accuracy 97% and 96%; centre-only 31% and no BN 18% after 300 steps."""
+    """02: both BN versions 96% at step 100 and 97% at step 200 (1 test image apart); final loss
+    0.105 against 0.134 (1.3x); centre only and no BN at chance: 9% and 10% at step 100, 10% and 9%
+    at step 200."""
     _, s = numbers
     assert round(100 * s["bn"]["acc_early"]) == round(100 * s["frozen"]["acc_early"]) == 96
-    assert round(s["bn"]["loss_final"], 3) == 0.064
-    assert round(s["frozen"]["loss_final"], 3) == 0.089
-    assert round(s["frozen"]["loss_final"] / s["bn"]["loss_final"], 1) == 1.4
-    assert round(100 * s["bn"]["acc_final"]) == 97 and round(100 * s["frozen"]["acc_final"]) == 96
-    assert round(100 * s["mean_only"]["acc_final"]) == 31
-    assert round(100 * s["plain"]["acc_final"]) == 18
-    assert s["mean_only"]["acc_early"] < 0.15 and s["plain"]["acc_early"] < 0.15  # on the plateau
+    assert round(100 * s["bn"]["acc_final"]) == round(100 * s["frozen"]["acc_final"]) == 97
+    assert round(449 * (s["bn"]["acc_final"] - s["frozen"]["acc_final"])) == 1
+    assert round(s["bn"]["loss_final"], 3) == 0.105
+    assert round(s["frozen"]["loss_final"], 3) == 0.134
+    assert round(s["frozen"]["loss_final"] / s["bn"]["loss_final"], 1) == 1.3
+    assert [round(100 * s[k]["acc_early"]) for k in ("mean_only", "plain")] == [9, 10]
+    assert [round(100 * s[k]["acc_final"]) for k in ("mean_only", "plain")] == [10, 9]
 
 
 def test_smoothed_loss_is_a_running_mean():
@@ -65,15 +66,9 @@ def test_smoothed_loss_is_a_running_mean():
     np.testing.assert_allclose(freeze.smoothed_loss(loss, window=2), [1, 1.5, 2.5, 3.5, 4.5])
 
 
-def test_frozen_loss_stays_above_trained_from_step_50(numbers):
+def test_frozen_loss_stays_above_trained(numbers):
     """02: frozen gamma, beta learn no faster: the smoothed training loss of the frozen network is
-    above the trained one's at every step from 50 to 300."""
+    above the trained one's at every step from step 10 on."""
     result, _ = numbers
     frozen, trained = (freeze.smoothed_loss(result[k]["loss"]) for k in ("frozen", "bn"))
-    assert np.all(frozen[50:] > trained[50:])
-
-
-def test_the_test_accuracy_gap_is_three_images(numbers):
-    """02: 97% against 96% is 3 test images out of 449."""
-    _, s = numbers
-    assert round(449 * (s["bn"]["acc_final"] - s["frozen"]["acc_final"])) == 3
+    assert np.all(frozen[10:] > trained[10:])

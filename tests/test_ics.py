@@ -65,16 +65,16 @@ def shifts():
 
 def test_what_the_notebook_states(shifts):
     """02: sigmoid net, the output layer's gradient changes by 0.08 of its length without BN
-    (cos 0.999: stuck on the plateau) and 0.46 with BN (cos 0.96); ReLU net: 0.76 without BN
-    (cos 0.73), 0.14 with BN (cos 0.997)."""
+    (cos 0.999: stuck on the plateau) and 0.43 with BN (cos 0.97); ReLU net: 0.81 without BN
+    (cos 0.61), 0.14 with BN (cos 0.997). Medians over 200 steps, measured every 10."""
     sig, relu = shifts["sigmoid"], shifts["relu"]
     assert round(float(sig["plain"]["rel"][-1]), 2) == 0.08
-    assert round(float(sig["bn"]["rel"][-1]), 2) == 0.46
+    assert round(float(sig["bn"]["rel"][-1]), 2) == 0.43
     assert round(float(sig["plain"]["cos"][-1]), 3) == 0.999
-    assert round(float(sig["bn"]["cos"][-1]), 2) == 0.96
-    assert round(float(relu["plain"]["rel"][-1]), 2) == 0.76
+    assert round(float(sig["bn"]["cos"][-1]), 2) == 0.97
+    assert round(float(relu["plain"]["rel"][-1]), 2) == 0.81
     assert round(float(relu["bn"]["rel"][-1]), 2) == 0.14
-    assert round(float(relu["plain"]["cos"][-1]), 2) == 0.73
+    assert round(float(relu["plain"]["cos"][-1]), 2) == 0.61
     assert round(float(relu["bn"]["cos"][-1]), 3) == 0.997
     # the direction of the claims: BN has more shift in one net, less in the other
     assert sig["bn"]["rel"][-1] > 5 * sig["plain"]["rel"][-1]

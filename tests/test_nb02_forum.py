@@ -27,5 +27,5 @@ def test_shift_panel_select_starts_one_run():
     state = panel.run.wait(timeout=60)
     assert started == [{"activation": "relu", "lr": 0.1}]  # one run, not one per control
     assert panel.run.params["activation"] == "relu" and panel.activation.value == "relu"
-    assert len(state["shift"]["bn"].rows["step"]) == 2  # steps 0 and 5
-    assert len(panel.lines["bn"][0].get_xdata()) == 2
+    assert len(state["shift"]["bn"].rows["step"]) == 1  # step 0 (every 10 steps)
+    assert len(panel.lines["bn"][0].get_xdata()) == 1

@@ -11,7 +11,7 @@ initial weights (seed) on the same minibatches (seed + 1):
 Each run records, on the probe, the per-feature mean and std of the last hidden layer's sigmoid
 input y ("next": the next layer's input, as in notebook 02), after every update.
 
-    states = freeze_steps(steps=400)      # a generator: one state per step of all four runs
+    states = freeze_steps(steps=200)      # a generator: one state per step of all four runs
     for state in states: ...              # LiveRun streams it; state["runs"][kind] is train_steps'
     result = results(state)               # {kind: train()'s history dict}
     numbers = summary(result)             # the numbers notebook 02 states
@@ -43,7 +43,7 @@ def build(kind, seed=0, sizes=(64, 100, 100, 100, 10), activation="sigmoid"):
     return mlp(list(sizes), activation, bn=bn, rng=np.random.default_rng(seed), norm_layer=norm)
 
 
-def freeze_steps(lr=0.5, steps=400, batch_size=60, seed=0, kinds=KINDS, data=None, eval_every=10,
+def freeze_steps(lr=0.5, steps=200, batch_size=60, seed=0, kinds=KINDS, data=None, eval_every=10,
                  **net):
     """Train the `kinds` in lockstep, one update each per yielded state:
     {"step": updates done, "steps": T, "runs": {kind: that run's train_steps state}}.

@@ -64,7 +64,7 @@ class ShiftRecorder:
         return out
 
 
-def ics_steps(kinds=("plain", "bn"), lr=0.5, steps=200, batch_size=60, seed=0, every=5,
+def ics_steps(kinds=("plain", "bn"), lr=0.5, steps=200, batch_size=60, seed=0, every=10,
               layers=(-1,), data=None, **net):
     """Train `kinds` (see freeze.build) in lockstep from the same weights and batches, measuring
     every `every` updates the gradient shift of the Linears picked by `layers` among all but the

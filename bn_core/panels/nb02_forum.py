@@ -29,7 +29,7 @@ def _lr_slider(value, cls):
 class FreezePanel:
     """The four networks of experiments.freeze, trained in lockstep, drawn as they learn."""
 
-    def __init__(self, lr=0.5, steps=300, seed=0, autostart=True):
+    def __init__(self, lr=0.5, steps=200, seed=0, autostart=True):
         self.live = LiveFigure(1, 3, figsize=(12, 3.4))
         ax = self.live.axes
         self.lines = {}
