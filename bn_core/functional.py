@@ -100,6 +100,31 @@ def batchnorm_backward(dout, cache):
     return dx, dgamma, dbeta
 
 
+def meanonly_forward(x, beta):
+    """Mean-only batch norm (Salimans & Kingma, 2016): centre each feature, do not scale.
+
+    x: (N, D), N >= 2; beta: (D,). out = x - mu + beta, mu = mean_i(x): (D,), so out has
+    per-feature mean beta and keeps x's std. Returns out: (N, D), x's dtype, and cache with mu and
+    the biased var: (D,) (for the running statistics; the output does not use var).
+    """
+    x, _, beta, _ = check_norm_inputs(x, beta, beta, 1.0, 2, "(N, D)")
+    if x.shape[0] < 2:
+        raise ValueError(f"x: got a batch of N={x.shape[0]} example; centring needs N >= 2 "
+                         "(one example minus its own mean is 0: use eval mode for one example)")
+    mu = x[0] + (x - x[0]).mean(axis=0)  # (N, D) -> (D,), shifted by one row as above
+    xc = x - mu  # (N, D)
+    var = (xc * xc).mean(axis=0)  # (D,)
+    return xc + beta, {"mu": mu, "var": var, "xc": xc}
+
+
+def meanonly_backward(dout, cache):
+    """Backward of meanonly_forward. dout: (N, D). Returns dx = dout - mean_i(dout): (N, D),
+    dgamma = 0: (D,) (there is no scale) and dbeta = sum_i dout: (D,)."""
+    dout = check_dout(dout, cache["xc"])
+    dbeta = dout.sum(axis=0)  # (N, D) -> (D,)
+    return dout - dbeta / len(dout), np.zeros_like(dbeta), dbeta
+
+
 def batchnorm_backward_stepwise(dout, cache):
     """Backward of batchnorm_forward walking the computational graph node by node, in reverse.
 

@@ -10,6 +10,10 @@ The math lives in bn_core.functional; these classes only keep the bookkeeping, f
 - eval mode: out = gamma * (x - running_mean) / sqrt(running_var + eps) + beta, a fixed affine
   map of each example alone, so a batch of one works and examples no longer affect each other.
 
+- affine=False (PyTorch's name): gamma = 1 and beta = 0 stay frozen, so out = x_hat and the next
+  layer's input has per-feature mean 0 and std ~1 over every batch; the layer has no parameters.
+- MeanOnlyBatchNorm1d (Salimans & Kingma, 2016): out = x - mu + beta, centre and do not scale.
+
 Shapes: BatchNorm1d takes x: (N, D); BatchNorm2d takes x: (N, C, H, W). gamma, beta,
 running_mean, running_var: (D,) or (C,).
 """
@@ -27,8 +31,9 @@ class _BatchNorm:
     axes = None  # axes the statistics are taken over
     shape_text = None
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, dtype=np.float64):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, dtype=np.float64, affine=True):
         self.num_features = check_num_features(num_features)
+        self.affine = bool(affine)  # False: gamma = 1, beta = 0, frozen (not parameters)
         self.eps = float(check_eps(eps))
         self.momentum = check_momentum(momentum)
         self.gamma = np.ones(num_features, dtype=dtype)  # (D,) or (C,), learned scale
@@ -40,7 +45,12 @@ class _BatchNorm:
         self.training = True
         self._cache = None
 
-    param_names = ("gamma", "beta")  # an optimizer updates getattr(layer, name) with "d" + name
+    learned = ("gamma", "beta")  # the parameters when affine=True
+
+    @property
+    def param_names(self):
+        """An optimizer updates getattr(layer, name) with "d" + name; none when affine=False."""
+        return self.learned if self.affine else ()
 
     def train(self, mode=True):
         self.training = bool(mode)
@@ -77,6 +87,11 @@ class _BatchNorm:
             )
             self._cache = ("train", cache)
             return out
+        return self._eval_forward(x)
+
+    __call__ = forward
+
+    def _eval_forward(self, x):
         # out = gamma * (x - running_mean) / sqrt(running_var + eps) + beta
         inv_std = 1 / np.sqrt(self.running_var + self.eps)
         x_hat = (x - self._view(self.running_mean).astype(x.dtype)) * self._view(inv_std).astype(
@@ -85,8 +100,6 @@ class _BatchNorm:
         out = self._view(self.gamma).astype(x.dtype) * x_hat + self._view(self.beta).astype(x.dtype)
         self._cache = ("eval", {"x_hat": x_hat, "inv_std": inv_std})
         return out
-
-    __call__ = forward
 
     def backward(self, dout):
         """dout: like the last forward's output. Sets self.dgamma, self.dbeta; returns dx."""
@@ -111,8 +124,9 @@ class _BatchNorm:
 
     def __repr__(self):
         mode = "train" if self.training else "eval"
+        affine = "" if self.affine else ", affine=False"
         return (f"{type(self).__name__}({self.num_features}, eps={self.eps}, "
-                f"momentum={self.momentum}, mode={mode})")
+                f"momentum={self.momentum}{affine}, mode={mode})")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -125,6 +139,29 @@ class BatchNorm1d(_BatchNorm):
 
     def _train_backward(self, dout, cache):
         return F.batchnorm_backward(dout, cache)
+
+
+class MeanOnlyBatchNorm1d(BatchNorm1d):
+    """Mean-only batch norm (Salimans & Kingma, 2016) for x: (N, D): out = x - mu + beta.
+
+    Centres each feature over the batch and does not scale it: the next layer's input has mean
+    beta (learned; 0 and frozen with affine=False) and keeps the std the layers below give it.
+    Eval mode: out = x - running_mean + beta. running_var is kept (unused) like BatchNorm1d's.
+    """
+
+    learned = ("beta",)
+
+    def _train_forward(self, x):
+        return F.meanonly_forward(x, self.beta)
+
+    def _train_backward(self, dout, cache):
+        return F.meanonly_backward(dout, cache)
+
+    def _eval_forward(self, x):
+        # the fixed map out = x - running_mean + beta: dx = dout, dgamma = 0 (x_hat stands at 0)
+        self._cache = ("eval", {"x_hat": np.zeros_like(x),
+                                "inv_std": np.ones_like(self.running_var)})
+        return x - self.running_mean.astype(x.dtype) + self.beta.astype(x.dtype)
 
 
 class BatchNorm2d(_BatchNorm):

@@ -86,7 +86,7 @@ def one_blas_thread():
 
 
 def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50,
-                record=None, probe=200):
+                record=None, probe=200, hook=None):
     """train(), one update at a time: a generator that yields the run's `state` dict after step 0
     (before any update) and after every update, so a caller can draw, pause or stop between steps.
 
@@ -94,6 +94,8 @@ def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_ever
     "eval_step", "test_acc": lists so far, "diverged", "record" (the recorders, still collecting),
     "seconds" (training time so far, pauses excluded). The same object is yielded every time and
     changes in place: copy what must outlive the next step. `history(state)` gives train()'s dict.
+    hook: called as hook(t, model, xb, yb) after update t's backward and before its SGD step (the
+    batch's gradients sit in the layers); it must leave the model as it found it.
     """
     x_train, y_train, x_test, y_test = data
     record = record or {}
@@ -121,6 +123,8 @@ def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_ever
             return False
         state["loss"][t] = loss
         model.backward(dlogits)
+        if hook is not None:
+            hook(t, model, xb, yb)
         opt.step()
         observe(t + 1)
         return True

@@ -65,7 +65,7 @@ def test_fmt3_never_prints_negative_zero():
 def test_forum_batch_means_beta_stds_gamma():
     base = draw_base(np.random.default_rng(0))
     f = explore(base, **FORUM)
-    assert f.z.shape == (32, 100)
+    assert f.x.shape == (32, 100)
     assert np.all((f.gamma >= 2.2) & (f.gamma <= 2.4) & (f.beta >= -0.2) & (f.beta <= 0.6))
     means, stds = feature_stats(f.y)
     np.testing.assert_allclose(means, f.beta, rtol=0, atol=1e-9)
@@ -73,7 +73,7 @@ def test_forum_batch_means_beta_stds_gamma():
 
 
 def test_scaling_the_input_only_rescales_eps():
-    # x_hat(s * Z, eps) = (Z - mu) / sqrt(var + eps / s^2): the scale reaches Z_hat through eps only
+    # x_hat(s * x, eps) = (x - mu) / sqrt(var + eps / s^2): the scale reaches x_hat through eps only
     base = draw_base(np.random.default_rng(0))
     z = raw_batch(base, 32)
     for s in (1e-3, 1e3):
@@ -129,8 +129,8 @@ def test_identity_recovery_gives_back_the_input(panel, shift, scale):
     panel.identity_button.click()
     f = panel.frame
     assert f.identity and panel.mode.value == "per feature"
-    assert np.abs(f.y - f.z).max() < 1e-10 * np.abs(f.z).max()
-    assert re.search(r"max \|Y - Z\| = \d\.\de[+-]\d\d", panel.identity_readout.value)
+    assert np.abs(f.y - f.x).max() < 1e-10 * np.abs(f.x).max()
+    assert re.search(r"max \|y - x\| = \d\.\de[+-]\d\d", panel.identity_readout.value)
     assert numbers(panel.readouts["out"].value) == numbers(panel.readouts["raw"].value)
 
 
@@ -139,7 +139,7 @@ def test_moving_a_control_leaves_identity_mode(panel):
         panel.identity_button.click()
         control.value = value
         assert not panel.frame.identity
-        assert "max |Y - Z|" not in panel.identity_readout.value
+        assert "max |y - x|" not in panel.identity_readout.value
 
 
 def test_input_shift_and_scale_leave_the_normalized_panel(panel):
@@ -161,14 +161,14 @@ def test_every_slider_end_is_finite(panel, name):
                 warnings.simplefilter("error")
                 control.value = 10.0**end if name == "scale" else end
             f = panel.frame
-            assert all(np.isfinite(a).all() for a in (f.z, f.x_hat, f.y, f.gamma, f.beta))
+            assert all(np.isfinite(a).all() for a in (f.x, f.x_hat, f.y, f.gamma, f.beta))
             assert all("nan" not in r.value and "inf" not in r.value
                        for r in panel.readouts.values())
 
 
 def test_n2_gives_plus_minus_one_and_gamma0_gives_beta(panel):
     panel.n.value = 2  # two values z1, z2: x_hat = +-(d/2) / sqrt(d^2/4 + eps), d = z1 - z2
-    var = panel.frame.z.var(axis=0)  # (D,), d^2 / 4
+    var = panel.frame.x.var(axis=0)  # (D,), d^2 / 4
     x_hat = panel.frame.x_hat
     np.testing.assert_allclose(x_hat[0], -x_hat[1], rtol=1e-12)
     np.testing.assert_allclose(np.abs(x_hat[0]), np.sqrt(var / (var + EPS)), rtol=1e-12)

@@ -188,3 +188,19 @@ def test_sliders_drive_the_running_stats_figure():
         slider.value = value  # the observer redraws synchronously
         assert live.widget.value not in seen
         seen.add(live.widget.value)
+
+
+def test_calibration_run_leaves_the_model_unchanged():
+    model, rng = _warm_model()
+    x_train, x_test = 1.0 + rng.standard_normal((300, 8)), 1.0 + rng.standard_normal((50, 8))
+    data = (x_train, rng.integers(0, 3, 300), x_test, rng.integers(0, 3, 50))
+    before = {k: (layer.running_mean.copy(), layer.running_var.copy())
+              for k, layer in enumerate(model.layers) if isinstance(layer, BatchNorm1d)}
+    old_var, new_var, _, _ = inference.calibration_run(model, data)
+    for k, (mean, var) in before.items():
+        np.testing.assert_array_equal(model.layers[k].running_mean, mean)
+        np.testing.assert_array_equal(model.layers[k].running_var, var)
+    np.testing.assert_array_equal(old_var, before[1][1])
+    twin = copy.deepcopy(model)
+    inference.calibrate(twin, x_train)
+    np.testing.assert_array_equal(new_var, twin.layers[1].running_var)

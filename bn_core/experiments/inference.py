@@ -195,12 +195,14 @@ def calibration_run(model, data, layer=None):
     """Test accuracy with the running estimates, then with population statistics (calibrate).
 
     model: a trained Sequential; data = (x_train, y_train, x_test, y_test). `layer`: the BN layer
-    whose variances are returned (default: the first). Returns (running_var, population var,
-    acc_running, acc_calibrated); the model keeps the calibrated statistics.
+    whose variances are returned (default: the first). The calibration runs on a COPY: `model`
+    comes back unchanged (calibrate(model, x) is the call that changes a model in place).
+    Returns (running_var, population var, acc_running, acc_calibrated), the variances (D,).
     """
     x_train, _, x_test, y_test = data
     acc_running = accuracy(model, x_test, y_test)
-    old = calibrate(model, x_train)
+    calibrated = copy.deepcopy(model)
+    old = calibrate(calibrated, x_train)
     layer = min(old) if layer is None else layer
-    acc_calibrated = accuracy(model, x_test, y_test)
-    return old[layer][1], model.layers[layer].running_var.copy(), acc_running, acc_calibrated
+    acc_calibrated = accuracy(calibrated, x_test, y_test)
+    return old[layer][1], calibrated.layers[layer].running_var.copy(), acc_running, acc_calibrated

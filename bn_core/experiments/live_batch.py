@@ -1,17 +1,17 @@
-"""Notebook 01's live batch: a batch Z: (N, D), its normalization Z_hat, Y = gamma * Z_hat + beta.
+"""Notebook 01's live batch: a batch x: (N, D), its normalization x_hat, y = gamma * x_hat + beta.
 
 Shapes: N examples (2 to N_MAX = 512), D = 100 features; `(D,)` vectors hold one value per feature.
 
 The batch. `draw_base(rng)` draws N_MAX rows once; a batch of N is the first N of them, so N = 32
 always shows the same 32 rows. Each feature j sits anywhere (its own centre and spread) and is
 skewed, like many pre-activations:
-    Z = scale * (center_j + spread_j * z0) + shift        z0: skewed noise, mean 0, std 1
-`shift` and `scale` stand for how far the previous layer has pushed Z around.
+    x = scale * (center_j + spread_j * z0) + shift        z0: skewed noise, mean 0, std 1
+`shift` and `scale` stand for how far the previous layer has pushed x around.
 
 gamma and beta. In "shared" mode one gamma and one beta serve all D features. In "per feature" mode
     gamma_j = gamma + 0.1 * u_j,   beta_j = beta + 0.4 * v_j,     u, v ~ U(-1, 1), drawn once
 so the forum's preset gamma ~ U(2.2, 2.4), beta ~ U(-0.2, 0.6) is gamma = 2.3, beta = 0.2.
-Identity recovery sets gamma_j = sqrt(var_j + eps) and beta_j = mu_j, so Y == Z to round-off.
+Identity recovery sets gamma_j = sqrt(var_j + eps) and beta_j = mu_j, so y == x to round-off.
 
 This module holds the data, as plain functions of the slider values (draw_base, explore, readout);
 `bn_core.panels.nb01_explorer` wires them to the controls and the figure.
@@ -60,7 +60,7 @@ def draw_base(rng, n_max=N_MAX, d=D):
 
 
 def raw_batch(base, n=32, shift=0.0, scale=1.0):
-    """Z = scale * (center + spread * z0[:n]) + shift: (n, D), the batch the layer receives."""
+    """x = scale * (center + spread * z0[:n]) + shift: (n, D), the batch the layer receives."""
     n_max = base.z0.shape[0]
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= n_max:
         raise ValueError(f"n: got {n!r}; expected an integer batch size from 2 to {n_max}")
@@ -85,9 +85,9 @@ def feature_stats(a):
 
 @dataclass(frozen=True)
 class Frame:
-    """Everything one position of the controls shows: z, x_hat, y: (N, D); gamma, beta: (D,)."""
+    """Everything one position of the controls shows: x, x_hat, y: (N, D); gamma, beta: (D,)."""
 
-    z: np.ndarray
+    x: np.ndarray
     x_hat: np.ndarray
     y: np.ndarray
     gamma: np.ndarray
@@ -98,14 +98,14 @@ class Frame:
 def explore(base, gamma=1.0, beta=0.0, n=32, shift=0.0, scale=1.0, mode="shared",
             identity=False, eps=EPS):
     """BN of the batch the controls describe. identity=True sets gamma_j = sqrt(var_j + eps) and
-    beta_j = mu_j, so that Y == Z."""
-    z = raw_batch(base, n, shift, scale)  # (N, D)
+    beta_j = mu_j, so that y == x."""
+    x = raw_batch(base, n, shift, scale)  # (N, D)
     g, b = gamma_beta(base, gamma, beta, mode)  # (D,), (D,)
     if identity:
-        _, cache = batchnorm_forward(z, g, b, eps)
+        _, cache = batchnorm_forward(x, g, b, eps)
         g, b = cache["std"], cache["mu"]  # gamma = sqrt(var + eps), beta = mu: undoes the BN
-    y, cache = batchnorm_forward(z, g, b, eps)  # y = gamma * x_hat + beta
-    return Frame(z, cache["x_hat"], y, g, b, identity)
+    y, cache = batchnorm_forward(x, g, b, eps)  # y = gamma * x_hat + beta
+    return Frame(x, cache["x_hat"], y, g, b, identity)
 
 
 def fmt3(value):
@@ -115,11 +115,11 @@ def fmt3(value):
 
 
 def readout(name, a, sep=", "):
-    """'raw Z: mean of means = 1.234, mean of stds = 0.567' for a: (N, D); the panel uses <br>."""
+    """'raw x: mean of means = 1.234, mean of stds = 0.567' for a: (N, D); the panel uses <br>."""
     means, stds = feature_stats(a)
     return f"{name}: mean of means = {fmt3(means.mean())}{sep}mean of stds = {fmt3(stds.mean())}"
 
 
 def identity_error(frame):
-    """max |Y - Z| over the batch: round-off only when identity recovery is on."""
-    return float(np.abs(frame.y - frame.z).max())
+    """max |y - x| over the batch: round-off only when identity recovery is on."""
+    return float(np.abs(frame.y - frame.x).max())

@@ -114,13 +114,13 @@ class Explorer:
         f = explore(self.base, self.gamma.value, self.beta.value, self.n.value, self.shift.value,
                     self.scale.value, self.mode.value, self.identity)
         self.frame = f
-        self.figure.show(f.z, f.x_hat, f.y, f.gamma, f.beta)
-        for key, name, a in (("raw", "raw Z", f.z), ("norm", "Z_hat", f.x_hat), ("out", "Y", f.y)):
+        self.figure.show(f.x, f.x_hat, f.y, f.gamma, f.beta)
+        for key, name, a in (("raw", "raw x", f.x), ("norm", "x_hat", f.x_hat), ("out", "y", f.y)):
             lines = readout(name, a, sep="<br>")
             self.readouts[key].value = f"<div style='line-height: 1.4'>{lines}</div>"
         self.identity_readout.value = IDENTITY_OFF if not f.identity else (
             "identity recovery: on, gamma_j = sqrt(var_j + eps), beta_j = mu_j; "
-            f"max |Y - Z| = {identity_error(f):.1e} (move any control to leave)")
+            f"max |y - x| = {identity_error(f):.1e} (move any control to leave)")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

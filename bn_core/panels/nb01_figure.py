@@ -1,10 +1,10 @@
 """The three-panel figure of notebook 01, built once and updated in place (a LiveFigure).
 
-Columns: raw Z, normalized Z_hat, output Y = gamma * Z_hat + beta, each an (N, D) array. Top row:
+Columns: raw x, normalized x_hat, output y = gamma * x_hat + beta, each an (N, D) array. Top row:
 the histogram of all N * D values (share of values per bin). Bottom row: the D per-feature
-(mean, std) points, with the predicted points marked: (0, 1) for Z_hat, (beta_j, |gamma_j|) for Y.
+(mean, std) points, with the predicted points marked: (0, 1) for x_hat, (beta_j, |gamma_j|) for y.
 
-Axes never move. Z_hat and Y share the same linear axes, so gamma and beta visibly stretch and move
+Axes never move. x_hat and y share the same linear axes, so gamma and beta visibly stretch and move
 the cloud. The raw panel spans every position of the shift and scale sliders (-1e3..1e3, 1e-3..1e3)
 on logarithmic axes: values on a symlog axis (linear within +-10), stds on a log axis. Anything that
 still falls outside the axes is reported in a note "off-scale: ...".
@@ -19,7 +19,7 @@ from bn_core.ui.palette import COLORS
 RAW_LIM, LINTHRESH, LINSCALE = 3e4, 10.0, 4.0  # raw values on a symlog axis, linear in [-10, 10]
 RAW_STD_LIM = (1e-4, 1e4)  # raw per-feature stds on a log axis
 RAW_TICKS, RAW_MINOR = (-1e3, -10, 0, 10, 1e3), (-1e4, -100, 100, 1e4)
-VALUE_LIM, MEAN_LIM, STD_LIM = 8.0, 4.0, 4.0  # Z_hat and Y: values, per-feature means and stds
+VALUE_LIM, MEAN_LIM, STD_LIM = 8.0, 4.0, 4.0  # x_hat and y: values, per-feature means and stds
 BINS = 80
 STAGES = (COLORS["raw"], COLORS["normalized"], COLORS["output"])  # x, x_hat, y
 # markers of a Line2D, not a scatter: the same look, drawn several times faster on every move
@@ -104,9 +104,9 @@ class ExplorerFigure:
         for h, d in ((h_norm, d_norm), (h_out, d_out)):
             h.set(xlim=(-VALUE_LIM, VALUE_LIM), ylim=(0, 0.12), xlabel="value")
             d.set(xlim=(-MEAN_LIM, MEAN_LIM), ylim=(0, STD_LIM), xlabel="feature mean")
-        h_raw.set_title("raw Z: the layer's input")
-        h_norm.set_title("Z_hat = (Z - mu) / sqrt(var + eps)")
-        h_out.set_title("Y = gamma * Z_hat + beta")
+        h_raw.set_title("raw x: the layer's input")
+        h_norm.set_title("x_hat = (x - mu) / sqrt(var + eps)")
+        h_out.set_title("y = gamma * x_hat + beta")
         h_raw.set_ylabel("share of the N x 100 values")
         d_raw.set_ylabel("feature std over the batch")
         # animated artists are drawn in the order they are registered: the rings under the dots
@@ -115,7 +115,7 @@ class ExplorerFigure:
         columns = zip((h_raw, h_norm, h_out), (d_raw, d_norm, d_out), (raw_edges(), even, even),
                       (symlog, linear, linear), STAGES, strict=True)
         self.panels = [_Panel(self.live, *column) for column in columns]
-        # the normal curve Z_hat would follow if BN fixed the shape too (it does not)
+        # the normal curve x_hat would follow if BN fixed the shape too (it does not)
         x = np.linspace(-VALUE_LIM, VALUE_LIM, 400)
         step = 2 * VALUE_LIM / BINS
         h_norm.plot(x, step * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi), "k--", lw=1, label="N(0, 1)")
@@ -143,7 +143,7 @@ class ExplorerFigure:
         """Redraw for z, x_hat, y: (N, D) and gamma, beta: (D,); return the image bytes."""
         raw, norm, out = self.panels
         raw.show(z)
-        # eps in sqrt(var + eps) shrinks the std of Z_hat below 1 once var is not much larger
+        # eps in sqrt(var + eps) shrinks the std of x_hat below 1 once var is not much larger
         small = x_hat.std(axis=0).min() < 0.99
         norm.show(x_hat, "stds < 1: var_j not >> eps" if small else "")
         out.show(y)

@@ -10,7 +10,7 @@ def bn_live_questions():
         Question("After a BN layer, every feature of the output has mean 0 and std 1.",
                  ["True", "False: mean beta_j, std |gamma_j|", "False: mean gamma_j, std beta_j"],
                  answer=1,
-                 explain="Z_hat has mean 0 and std 1 per feature; the output Y = gamma * Z_hat + "
+                 explain="x_hat has mean 0 and std 1 per feature; the output y = gamma * x_hat + "
                          "beta has mean beta and std |gamma|, and gamma, beta are trained."),
         Question("Batch norm normalizes each example over its 100 features.",
                  ["True", "False: each feature over the N examples of the batch"], answer=1,
@@ -21,8 +21,8 @@ def bn_live_questions():
                  explain="A std is never negative: std(gamma * x_hat) = |gamma| * std(x_hat) = 2. "
                          "The minus sign mirrors the distribution around beta."),
         Question("The previous layer drifts and adds 1000 to every input. What changes after BN?",
-                 ["Z_hat moves by 1000", "Y moves by 1000 * gamma", "Nothing in Z_hat or Y"],
+                 ["x_hat moves by 1000", "y moves by 1000 * gamma", "Nothing in x_hat or y"],
                  answer=2,
-                 explain="mu moves by 1000 too, so Z - mu and Z_hat do not change: the shift "
+                 explain="mu moves by 1000 too, so x - mu and x_hat do not change: the shift "
                          "slider moves only the raw panel."),
     ]

@@ -3,7 +3,7 @@
 Widget contract of notebook 01 (CSS classes): sliders bn-gamma, bn-beta, bn-n, bn-shift, bn-scale;
 readouts bn-readout-raw / -norm / -out ("mean of means = X.XXX", "mean of stds = X.XXX"); the
 figure bn-figure (an <img>, a new src per update); button bn-identity and its readout
-bn-readout-identity ("max |Y - Z| = 1.2e-15"). In shared mode the output's per-feature means are
+bn-readout-identity ("max |y - x| = 1.2e-15"). In shared mode the output's per-feature means are
 beta and its per-feature stds |gamma| (up to eps), so the out readout must print exactly those.
 """
 
@@ -14,7 +14,7 @@ import pages
 
 FIGURE = ".bn-figure"
 STATS = re.compile(r"mean of means = (-?[\d.]+).*?mean of stds = (-?[\d.]+)", re.S)
-IDENTITY = re.compile(r"max \|Y - Z\| = ([-+\d.eE]+)")
+IDENTITY = re.compile(r"max \|y - x\| = ([-+\d.eE]+)")
 
 
 def text(page, cls):

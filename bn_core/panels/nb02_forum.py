@@ -1,0 +1,116 @@
+"""Notebook 02's forum experiments, streamed while they train (LiveRun: play, pause, step, reset).
+
+    FreezePanel   BN with gamma, beta trained / frozen at 1, 0 / centre only / no BN, same weights
+                  and batches: (a) test accuracy, (b) training loss, (c) per-step drift of the next
+                  layer's input y (the sigmoid's input; with frozen BN y = x_hat)
+    ShiftPanel    Santurkar et al.'s gradient-based internal covariate shift, without and with BN:
+                  ||G - G'|| / ||G|| and cos(G, G') for the last layer's weights over training
+Each has .run (the LiveRun: .wait() returns the last state), .widget (controls, figure, run bar).
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from bn_core.experiments import freeze, ics
+from bn_core.experiments.what_stays_put import distribution_change
+from bn_core.ui.live import LiveFigure
+from bn_core.ui.palette import COLORS, LABELS
+from bn_core.ui.runner import LiveRun
+
+FLOOR = 1e-7  # drift on a log axis: frozen BN's mean does not move (0), its std only through eps
+
+
+def _lr_slider(value, cls):
+    slider = widgets.FloatLogSlider(value=value, base=10, min=-1.3, max=0.5, step=0.1,
+                                    description="lr", continuous_update=False)
+    return slider.add_class(cls)
+
+
+class FreezePanel:
+    """The four networks of experiments.freeze, trained in lockstep, drawn as they learn."""
+
+    def __init__(self, lr=0.5, steps=200, seed=0, autostart=True):
+        self.live = LiveFigure(1, 3, figsize=(12, 3.4))
+        ax = self.live.axes
+        self.lines = {}
+        for kind in freeze.KINDS:
+            style = {"color": COLORS[kind], "label": LABELS[kind]}
+            self.lines[kind] = [self.live.animate(a.plot([], [], **style)[0]) for a in ax]
+        ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1), xlim=(0, steps),
+                  title="(a) test accuracy")
+        ax[1].set(xlabel="training step", ylabel="minibatch loss (mean of 20 steps)",
+                  yscale="log", ylim=(3e-3, 5), xlim=(0, steps), title="(b) training loss")
+        ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
+                  ylabel="per-step change of y's\nper-feature mean + std",
+                  title="(c) drift of the next layer's input y")
+        ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
+                   fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
+        ax[0].legend(loc="center right", fontsize=8)
+        self.lr = _lr_slider(lr, "bn-forum-lr")
+        self.run = LiveRun(freeze.freeze_steps, self.draw, autostart=autostart,
+                           params={"lr": lr, "steps": steps, "seed": seed})
+        self.lr.observe(lambda change: self.run.restart(lr=change["new"]), "value")
+        self.widget = widgets.VBox([self.lr, self.live.widget, self.run.widget])
+
+    def draw(self, state):
+        for kind, run in state["runs"].items():
+            acc, loss, drift = self.lines[kind]
+            acc.set_data(run["eval_step"], run["test_acc"])
+            done = run["step"]
+            loss.set_data(np.arange(done), freeze.smoothed_loss(run["loss"][:done]))
+            rows = run["record"]["next"].rows
+            if len(rows["mean"]) > 1:
+                d_mean, d_std = distribution_change({key: np.asarray(rows[key])
+                                                     for key in ("mean", "std")})
+                drift.set_data(np.arange(1, len(d_mean) + 1), np.maximum(d_mean + d_std, FLOOR))
+        self.live.refresh()
+
+
+class ShiftPanel:
+    """ics.ics_steps without and with BN, for a sigmoid or a ReLU network."""
+
+    def __init__(self, lr=0.5, steps=200, seed=0, activation="sigmoid", autostart=True):
+        self.live = LiveFigure(1, 2, figsize=(11, 3.4))
+        ax = self.live.axes
+        self.lines = {kind: [self.live.animate(a.plot([], [], color=COLORS[kind],
+                                                      label=LABELS[kind])[0]) for a in ax]
+                      for kind in ("plain", "bn")}
+        ax[0].set(xlabel="training step", yscale="log", ylim=(1e-3, 3), xlim=(0, steps),
+                  ylabel="||G - G'|| / ||G||", title="(a) how much the last layer's gradient\n"
+                  "changes when the layers below step")
+        ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02), xlim=(0, steps),
+                  title="(b) does it still point the same way?")
+        ax[0].legend(loc="lower right", fontsize=8)
+        self.activation = widgets.ToggleButtons(options=["sigmoid", "relu"], value=activation,
+                                                description="activation")
+        self.activation.add_class("bn-ics-activation")
+        self.lr = _lr_slider(lr, "bn-ics-lr")
+        self.run = LiveRun(ics.ics_steps, self.draw, autostart=autostart,
+                           params={"lr": lr, "steps": steps, "seed": seed,
+                                   "activation": activation})
+        self._quiet = False  # set while select() moves the widgets itself
+        for name, control in (("activation", self.activation), ("lr", self.lr)):
+            control.observe(
+                lambda c, name=name: self._quiet or self.run.restart(**{name: c["new"]}), "value")
+        self.widget = widgets.VBox([widgets.HBox([self.activation, self.lr]), self.live.widget,
+                                    self.run.widget])
+
+    def select(self, activation, lr):
+        """Show another network: set both controls, start one run (not two)."""
+        self._quiet = True
+        try:
+            self.activation.value, self.lr.value = activation, lr
+        finally:
+            self._quiet = False
+        return self.run.restart(activation=activation, lr=lr)
+
+    def draw(self, state):
+        for kind, recorder in state["shift"].items():
+            rows = recorder.rows
+            if not rows["step"]:
+                continue
+            diff, norm = np.asarray(rows["diff"])[:, -1], np.asarray(rows["norm"])[:, -1]
+            rel, cos = self.lines[kind]
+            rel.set_data(rows["step"], diff / np.maximum(norm, 1e-300))
+            cos.set_data(rows["step"], np.asarray(rows["cos"])[:, -1])
+        self.live.refresh()
