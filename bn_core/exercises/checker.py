@@ -105,8 +105,8 @@ class Exercise:
         if got[0].not_attempted and not got[0].changed:
             return todo
         want = self.expected
-        if all(g.values is not None and not g.bad_type and not g.changed and close(g.values, w.values)
-               for g, w in zip(got, want)):
+        if all(g.values is not None and not g.bad_type and not g.changed
+               and close(g.values, w.values) for g, w in zip(got, want)):
             return "correct" + (f" ({self.note(fn)})" if self.note else "")
         for mistake in self.mistakes:
             if self.matches(mistake, got):

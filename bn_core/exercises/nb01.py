@@ -53,7 +53,8 @@ FORWARD_MISTAKES = [
             "which cancels catastrophically: right everywhere except the feature of mean 1e8, "
             "whose outputs are garbage", wrong.cancellation, cancels),
     Mistake("gamma and beta broadcast on the wrong axis (one per example, not per feature)",
-            "which only runs when N == D and then scales row i by gamma_i", wrong.gamma_beta_wrong_axis),
+            "which only runs when N == D and then scales row i by gamma_i",
+            wrong.gamma_beta_wrong_axis),
     Mistake("gamma and beta not applied (you return x_hat)",
             "so every feature has mean 0 and std 1 instead of mean beta and std |gamma|",
             wrong.no_gamma_beta),
