@@ -2,7 +2,7 @@
 
 from bn_core.ui.predict import Prediction
 
-CHOICES = ("the network with BN", "the network without BN", "both at about the same step",
+CHOICES = ("the network with BN", "the network without BN", "both at the same step",
            "neither, within the run")
 
 
@@ -17,9 +17,9 @@ def first_to_90(runs, level=0.9):
     step = {key: first_step(run, level) for key, run in runs.items()}
     if step["bn"] is None and step["plain"] is None:
         answer = 3
-    elif step["plain"] is None or (step["bn"] is not None and step["bn"] + 20 < step["plain"]):
+    elif step["plain"] is None or (step["bn"] is not None and step["bn"] < step["plain"]):
         answer = 0
-    elif step["bn"] is None or step["plain"] + 20 < step["bn"]:
+    elif step["bn"] is None or step["plain"] < step["bn"]:
         answer = 1
     else:
         answer = 2
