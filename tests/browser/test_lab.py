@@ -1,7 +1,13 @@
 """Every notebook in JupyterLab, as a learner runs it: Run All, no error, every widget drawn; then
 notebook 01's sliders moved by keyboard and mouse, its figure and readouts following."""
 
+import inspect
+
+import exercise_checks as exc
 import nb01_checks as nb01c
+import pages
+
+from bn_core.exercises import solutions
 
 
 def test_notebook_runs_clean(lab, notebook):
@@ -35,3 +41,16 @@ def test_identity_recovery(lab, nb01):
     page = lab.run(nb01)
     nb01c.check_identity(page)
     lab.screenshot(nb01, "after", has=nb01c.FIGURE)
+
+
+def test_exercise_named_mistake_then_correct(lab, nb01):
+    """Notebook 01's exercise as a learner does it: a forward pass with the variance divided by
+    N - 1 gets that diagnosis; the reference solution, typed in, reads "correct"."""
+    page = lab.run(nb01)
+    wrong = inspect.getsource(solutions.bn_forward).replace(
+        "((x - mu) ** 2).mean(axis=0)", "((x - mu) ** 2).sum(axis=0) / (len(x) - 1)")
+    verdict = exc.run_exercise(page, wrong)
+    assert verdict.startswith("incorrect: the variance divided by N - 1"), verdict
+    assert exc.run_exercise(page, inspect.getsource(solutions.bn_forward)) == "correct"
+    lab.screenshot(nb01, "exercise-correct", has=f"text={exc.EXERCISE_CELL}")
+    assert pages.problems(page) == []

@@ -17,3 +17,10 @@ def test_sliders_and_identity(voila, nb01):
     nb01c.check_key(page, "bn-n", "PageUp")
     nb01c.check_identity(page)
     voila.screenshot(nb01, "after", has=nb01c.FIGURE)
+
+
+def test_code_exercise_says_it_runs_in_jupyterlab(voila, nb01):
+    """Voila cannot run code a learner types: the exercise's check says where it runs."""
+    page = voila.run(nb01)
+    text = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "exercise 01.forward runs in JupyterLab" in text
