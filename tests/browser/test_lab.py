@@ -49,8 +49,9 @@ def test_exercise_named_mistake_then_correct(lab, nb01):
     page = lab.run(nb01)
     wrong = inspect.getsource(solutions.bn_forward).replace(
         "((x - mu) ** 2).mean(axis=0)", "((x - mu) ** 2).sum(axis=0) / (len(x) - 1)")
-    verdict = exc.run_exercise(page, wrong)
+    verdict = exc.run_exercise(page, lab.server.root / nb01, wrong)
     assert verdict.startswith("incorrect: the variance divided by N - 1"), verdict
-    assert exc.run_exercise(page, inspect.getsource(solutions.bn_forward)) == "correct"
-    lab.screenshot(nb01, "exercise-correct", has=f"text={exc.EXERCISE_CELL}")
+    assert exc.run_exercise(page, lab.server.root / nb01,
+                            inspect.getsource(solutions.bn_forward)) == "correct"
+    lab.screenshot(nb01, "exercise-correct")
     assert pages.problems(page) == []
