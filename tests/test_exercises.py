@@ -120,6 +120,8 @@ def test_an_unknown_error_is_located_without_the_expected_value():
 
 
 def test_wrong_shapes_and_types_are_named():
+    assert nb01.forward.verdict(np.zeros(3)) == (
+        "incorrect: check() takes your function itself, check(bn_forward), not a ndarray")
     assert nb01.forward.verdict(lambda x, g, b, eps=1e-5: x.mean(axis=0)) == (
         "incorrect: out has shape (5,) on the (6, 5) batch; expected (6, 5)")
     assert nb01.forward.verdict(lambda x, g, b, eps=1e-5: "out") == (

@@ -99,8 +99,11 @@ class Exercise:
     def verdict(self, fn):
         """The one-line verdict on fn (a string; never raises for anything fn does)."""
         todo = f"not attempted yet: write {self.signature} in {self.place} and run it"
-        if not callable(fn):
+        if fn is None:
             return todo
+        if not callable(fn):
+            return (f"incorrect: check() takes your function itself, check({self.name}), not "
+                    f"a {type(fn).__name__}")
         got = self.outcomes(fn)
         if got[0].not_attempted and not got[0].changed:
             return todo
