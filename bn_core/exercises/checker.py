@@ -140,8 +140,8 @@ class Exercise:
         cell's globals), then the notebook's progress. Never raises."""
         if in_voila():
             print(f"exercise {self.key} runs in JupyterLab: Voila shows this page but cannot run "
-                  f"code you write. Open the notebook in JupyterLab, write {self.signature} "
-                  f"in {self.place} and run it and this cell.")
+                  f"code you write. Open the notebook in JupyterLab to write {self.signature} "
+                  "and check it.")
             return
         if fn is None:
             fn = sys._getframe(1).f_globals.get(self.name)

@@ -16,6 +16,7 @@ def jacobian_sign(jac, i=0, j=1):
     return Prediction(f"Training mode, the batch of {len(jac)} above. Raise example {j}'s input "
                       f"x_{j} a little, leaving x_{i} alone. What does example {i}'s output y_{i} "
                       f"do?", choices,
-                      explain="Raising x_j raises the batch mean, which every output subtracts "
-                              "(unless x_j is already far out, when widening the std dominates)."
+                      explain=f"Raising x_{j} raises the batch mean, which every output "
+                              f"subtracts; only when x_{i} and x_{j} sit at opposite extremes "
+                              "does the widening std win and flip the sign."
                       ).measured(answer, text)
