@@ -3,6 +3,10 @@ reads "not attempted", a raising function gets its one-line message, every catal
 gets its own diagnosis, a wrong answer outside the catalogue is located without revealing the
 expected values, check() prints one verdict line and never raises, Voila gets a note instead."""
 
+import re
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -117,6 +121,29 @@ def test_an_unknown_error_is_located_without_the_expected_value():
                        "(6, 5) batch")
     expected = solutions.bn_forward(*nb01.forward.cases[0].args)[4, 3]
     assert f"{expected:.2g}" not in verdict
+
+
+def test_an_unknown_backward_error_comes_with_its_gradient_check():
+    def off(dout, cache):
+        dx, dgamma, dbeta = solutions.bn_backward(dout, cache)
+        return dx * 1.1, dgamma, dbeta
+
+    verdict = nb04.backward.verdict(off)
+    assert verdict.startswith("incorrect: it matches none of the usual mistakes; the largest "
+                              "error is ")
+    found = re.search(r"\(gradient check with a random dout: rel error dx (\S+), dgamma (\S+), "
+                      r"dbeta (\S+)\)$", verdict)
+    assert found, verdict
+    dx, dgamma, dbeta = (float(v) for v in found.groups())
+    assert dx > 1e-2 and dgamma < 1e-7 and dbeta < 1e-7  # dx is off by 10%, the rest is right
+
+
+def test_code_exercises_load_no_widgets():
+    """The checker runs headless: only the predictions (02, 03, 06) load ipywidgets."""
+    code = ("import sys; from bn_core.exercises import nb01, nb04, nb05, nb07; "
+            "print('ipywidgets' in sys.modules, 'matplotlib' in sys.modules)")
+    assert subprocess.check_output([sys.executable, "-c", code], text=True).split() == [
+        "False", "False"]
 
 
 def test_wrong_shapes_and_types_are_named():

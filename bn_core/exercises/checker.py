@@ -75,7 +75,7 @@ class Exercise:
         self.cases, self.mistakes, self.hints = list(cases), list(mistakes), list(hints)
         self.returns, self.note, self.axes, self.place = tuple(returns), note, axes, where
         self.arg_names = tuple(inspect.signature(reference).parameters)
-        self.done, self.progress, self._runs = False, None, {}
+        self.done, self.progress, self._runs, self._fn = False, None, {}, None
 
     def outcomes(self, fn):
         """One Outcome per designed case."""
@@ -104,7 +104,7 @@ class Exercise:
         if not callable(fn):
             return (f"incorrect: check() takes your function itself, check({self.name}), not "
                     f"a {type(fn).__name__}")
-        got = self.outcomes(fn)
+        got, self._fn = self.outcomes(fn), fn
         if got[0].not_attempted and not got[0].changed:
             return todo
         want = self.expected
@@ -132,8 +132,9 @@ class Exercise:
                         "arrays are modified): compute new arrays instead")
         case, g, w = next((c, g, w) for c, g, w in zip(self.cases, got, want)
                           if not close(g.values, w.values))
-        return (f"it matches none of the usual mistakes; "
+        text = (f"it matches none of the usual mistakes; "
                 f"{largest_error(g.values, w.values, self.returns, case, self.axes)}")
+        return text + (f" ({self.note(self._fn)})" if self.note else "")
 
     def check(self, fn=None):
         """Print the verdict on fn (default: the function named like the exercise in the calling
