@@ -1,6 +1,8 @@
 """The package's layout, kept as a test: the engine at bn_core's top level, the experiments above
 it, the shared widgets (ui) beside them, and each notebook's panels on top, in modules named after
-the notebook. Arrows of the import graph only go downwards: panels -> ui, experiments -> engine.
+the notebook. Arrows of the import graph only go downwards: panels -> ui, experiments -> engine;
+the exercises (checker, catalogue of mistakes, predictions) sit beside the panels and may use the
+engine, the experiments and the shared widgets.
 """
 
 import ast
@@ -27,17 +29,18 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def tier(name):
-    """engine, experiments, ui or panels: the folder a module of bn_core sits in."""
+    """engine, experiments, ui, exercises or panels: the folder a module of bn_core sits in."""
     parts = name.split(".")
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in TIERS) else "engine"
 
 
-TIERS = ("experiments", "ui", "panels")
+TIERS = ("experiments", "ui", "exercises", "panels")
 ALLOWED = {  # which tiers each tier may import
     "engine": {"engine"},
     "experiments": {"engine", "experiments"},
     "ui": {"engine", "ui"},
-    "panels": {"engine", "experiments", "ui", "panels"},
+    "exercises": {"engine", "experiments", "ui", "exercises"},
+    "panels": {"engine", "experiments", "ui", "exercises", "panels"},
 }
 
 

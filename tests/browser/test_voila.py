@@ -23,3 +23,10 @@ def test_sliders_and_identity(voila, nb01):
 
 def test_nb02_lr_taps_supersede_and_scrub_answers_while_training(voila, nb02):
     nb02c.check_live_training(voila.run(nb02))
+
+
+def test_code_exercise_says_it_runs_in_jupyterlab(voila, nb01):
+    """Voila cannot run code a learner types: the exercise's check says where it runs."""
+    page = voila.run(nb01)
+    text = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "exercise 01.forward runs in JupyterLab" in text

@@ -1,0 +1,81 @@
+"""Notebook 05's exercises: the running statistics (PyTorch's convention), eval mode, and folding
+an eval-mode BN into the Linear layer before it.
+
+    from bn_core.exercises import nb05
+    nb05.running.check(update_running)   # (running_mean, running_var, x, momentum) -> new pair
+    nb05.eval_mode.check(bn_eval)        # (x, gamma, beta, running_mean, running_var, eps) -> out
+    nb05.folding.check(fold_linear)      # (W, b, gamma, beta, running_mean, running_var, eps)
+"""
+
+import numpy as np
+
+from bn_core.exercises import mistakes_inference as wrong
+from bn_core.exercises import solutions
+from bn_core.exercises.checker import Exercise, Mistake, Progress
+from bn_core.exercises.run import Case
+
+_rng = np.random.default_rng(5)
+_R_MEAN, _R_VAR = np.array([0.5, -1.0, 2.0]), np.array([1.5, 1e-6, 4.0])  # a tiny running_var
+_NOTES = {1: "its running_var is 1e-6, below eps"}
+
+running = Exercise(
+    "05.running", "update_running(running_mean, running_var, x, momentum)",
+    solutions.update_running,
+    [Case(f"a batch of N = {n} with momentum {m}", (_R_MEAN, np.abs(_R_VAR) + 1.0,
+                                                    _rng.normal(3.0, 2.0, size=(n, 3)), m))
+     for n, m in ((4, 0.1), (2, 0.3), (8, 0.01))],
+    [Mistake("the momentum convention swapped (momentum weights the old value, as in CS231n)",
+             "so the running statistics jump to 90% of each new batch instead of moving 10% "
+             "towards it", wrong.momentum_swapped),
+     Mistake("the biased variance stored",
+             "so each batch adds (N - 1) / N times its unbiased variance: half of it at N = 2",
+             wrong.biased_var_stored),
+     Mistake("a standard deviation stored in running_var",
+             "so running_var moves towards the batch's std, not its variance",
+             wrong.std_stored)],
+    hints=["PyTorch: new = (1 - momentum) * old + momentum * batch statistic, with momentum = "
+           "0.1: the new batch gets the small weight.",
+           "Normalizing uses the biased variance, but running_var stores the UNBIASED one: "
+           "the batch variance times N / (N - 1) (x.var(axis=0, ddof=1)).",
+           "Return the pair (new_mean, new_var) and leave the arrays passed in unchanged."],
+    returns=("running_mean", "running_var"))
+
+eval_mode = Exercise(
+    "05.eval_mode", "bn_eval(x, gamma, beta, running_mean, running_var, eps=1e-5)",
+    solutions.bn_eval,
+    [Case(f"a batch of N = {n}", (_rng.normal(1.0, 3.0, size=(n, 3)), np.array([2.0, -1.0, 0.5]),
+                                  np.array([0.1, 0.7, -0.3]), _R_MEAN, _R_VAR, 1e-5), _NOTES)
+     for n in (5, 1)],
+    [Mistake("the batch's statistics used in eval mode",
+             "so each prediction depends on the rest of its batch, and a batch of one comes out "
+             "as beta whatever x is", wrong.batch_stats_in_eval),
+     Mistake("divided by running_var instead of its square root",
+             "so the outputs' spread is |gamma| / std instead of |gamma|", wrong.no_sqrt_in_eval),
+     Mistake("eps left out", "which shows where running_var is tiny: at 1e-6 the outputs come "
+             "out sqrt(11) = 3.3 times too large", wrong.eps_forgotten_in_eval)],
+    hints=["In eval mode nothing is computed from the batch: mu and var are the stored "
+           "running_mean and running_var, the same for every batch (and a batch of one works).",
+           "x_hat = (x - running_mean) / np.sqrt(running_var + eps); out = gamma * x_hat + beta."])
+
+_W = _rng.normal(size=(5, 3))
+folding = Exercise(
+    "05.folding", "fold_linear(W, b, gamma, beta, running_mean, running_var, eps=1e-5)",
+    solutions.fold_linear,
+    [Case(f"a Linear layer with W of shape {w.shape}",
+          (w, np.array([0.3, -0.2, 1.0]), np.array([1.5, -0.8, 2.0]), np.array([0.4, 0.2, -1.0]),
+           _R_MEAN, np.array([0.8, 2.5, 4.0]), 1e-5)) for w in (_W, _W[:3])],
+    [Mistake("running_mean left out of the bias", "so every folded output is off by "
+             "running_mean * s per column", wrong.fold_without_running_mean),
+     Mistake("beta left out of the bias", "so every folded output is shifted by -beta",
+             wrong.fold_without_beta),
+     Mistake("the rows of W scaled instead of its columns", "which only runs when W is square "
+             "and then scales input i's weights by s_i, not output j's", wrong.fold_rows),
+     Mistake("b not multiplied by s", "so every folded output is off by b * (1 - s) per column",
+             wrong.fold_bias_unscaled)],
+    hints=["Write bn_eval(x @ W + b) out: it is (x @ W + b - running_mean) * s + beta with "
+           "s = gamma / sqrt(running_var + eps), one number per output column j.",
+           "Collect the terms: W2 = W * s scales column j of W by s_j (broadcasting (D_in, D) "
+           "by (D,)), and b2 = (b - running_mean) * s + beta."],
+    returns=("W", "b"), axes={"W": ("row", "column"), "b": ("column",)})
+
+progress = Progress("05", [running, eval_mode, folding])

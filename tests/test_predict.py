@@ -1,0 +1,75 @@
+"""Predict before you reveal: the prediction is recorded by Reveal (the choices lock), then the
+measurement passed in from the notebook's run is shown; the answer is read off that measurement."""
+
+import numpy as np
+import pytest
+
+from bn_core.exercises import nb02, nb03, nb06
+from bn_core.experiments.coupling import bn_jacobian
+from bn_core.ui.predict import Prediction
+
+
+def history(steps, acc):
+    return {"eval_step": list(steps), "test_acc": list(acc)}
+
+
+def test_reveal_records_the_prediction_then_shows_the_measurement():
+    p = Prediction("Which is larger?", ["a", "b"])
+    assert p.button.disabled  # nothing picked yet
+    p.reveal()
+    assert p.prediction is None and p.result.value == ""
+    p.predict(1)
+    assert not p.button.disabled
+    p.reveal()  # no measurement yet: recorded, and it says so
+    assert p.prediction == 1 and p.buttons.disabled and p.button.disabled
+    assert "not in yet" in p.result.value
+    p.measured(answer=0, text="a = 3.2, b = 1.1")
+    assert "a = 3.2, b = 1.1" in p.result.value and "Not this time" in p.result.value
+    p.buttons.value = "a"  # a locked prediction does not change (the widget is disabled too)
+    assert p.prediction == 1
+
+
+def test_a_right_prediction_is_confirmed():
+    p = Prediction("?", ["x", "y", "z"]).measured(2, "z measured at 0.5")
+    p.predict(2)
+    p.reveal()
+    assert "Your prediction was right" in p.result.value and "z measured at 0.5" in p.result.value
+
+
+def test_bad_questions_are_refused():
+    with pytest.raises(ValueError, match="distinct"):
+        Prediction("?", ["a", "a"])
+    with pytest.raises(ValueError, match="index"):
+        Prediction("?", ["a", "b"]).measured(2, "")
+
+
+@pytest.mark.parametrize(("bn", "plain", "answer", "words"), [
+    ([0.5, 0.92, 0.95], [0.1, 0.1, 0.5], 0, "with BN at step 10; without BN never within 20"),
+    ([0.5, 0.6, 0.95], [0.1, 0.93, 0.95], 1, "with BN at step 20; without BN at step 10"),
+    ([0.5, 0.6, 0.7], [0.1, 0.1, 0.2], 3, "with BN never within 20 steps (best 70%)"),
+])
+def test_first_to_90_reads_the_runs(bn, plain, answer, words):
+    p = nb02.first_to_90({"plain": history((0, 10, 20), plain), "bn": history((0, 10, 20), bn)})
+    assert p.answer == answer and words in p.text
+
+
+def test_noise_still_trains_reads_the_runs():
+    runs = {"plain": history([400], [0.11]), "bn": history([400], [0.95]),
+            "noisy": history([400], [0.9])}
+    assert nb03.noise_still_trains(runs).answer == 0
+    runs["noisy"] = history([400], [0.5])
+    assert nb03.noise_still_trains(runs).answer == 1
+    runs["noisy"] = history([400], [0.12])
+    p = nb03.noise_still_trains(runs)
+    assert p.answer == 2 and p.text == "final test accuracy: BN + noise 12%, BN 95%, no BN 11%"
+
+
+def test_jacobian_sign_reads_the_measured_entry():
+    x = np.array([0.2, -0.4, 1.0, -0.8])
+    jac = bn_jacobian(x)
+    p = nb06.jacobian_sign(jac, 0, 1)
+    assert jac[0, 1] < 0 and p.answer == 0 and f"{jac[0, 1]:+.3f}" in p.text
+    x_far = np.array([3.0, -3.0, 0.1, 0.0])  # opposite extremes: widening the std dominates
+    assert bn_jacobian(x_far)[0, 1] > 0 and nb06.jacobian_sign(bn_jacobian(x_far)).answer == 1
+    with pytest.raises(ValueError, match="off-diagonal"):
+        nb06.jacobian_sign(jac, 1, 1)
