@@ -27,9 +27,11 @@ def _check_x(x, name, features):
 
 
 class Linear:
-    """out = x @ W + b. W: (D_in, D_out) ~ N(0, (gain^2) / D_in); b: (D_out,) starts at 0."""
+    """out = x @ W + b. W: (D_in, D_out) ~ N(0, (gain^2) / D_in); b: (D_out,) starts at 0.
 
-    param_names = ("W", "b")
+    bias=False: out = x @ W, no b at all (b and db are None), as for a Linear right before BN,
+    whose bias the batch mean would subtract away (its gradient is exactly 0).
+    """
 
     def __init__(self, in_features, out_features, rng, bias=True, gain=1.0):
         if not isinstance(rng, np.random.Generator):
@@ -38,15 +40,17 @@ class Linear:
             raise ValueError(f"Linear: got sizes ({in_features}, {out_features}); expected >= 1")
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.W = rng.standard_normal((in_features, out_features)) * (gain / np.sqrt(in_features))
-        self.b = np.zeros(out_features)
+        self.b = np.zeros(out_features) if bias else None
         self.param_names = ("W", "b") if bias else ("W",)
-        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
+        self.dW = np.zeros_like(self.W)
+        self.db = None if self.b is None else np.zeros_like(self.b)
         self._x = None
 
     def forward(self, x):
         """x: (N, D_in) -> out: (N, D_out)."""
         self._x = _check_x(x, "x", self.in_features)
-        return self._x @ self.W + self.b
+        out = self._x @ self.W
+        return out if self.b is None else out + self.b
 
     __call__ = forward
 
@@ -56,11 +60,13 @@ class Linear:
             raise ValueError("backward: call forward(x) first")
         dout = _check_x(dout, "dout", self.out_features)
         self.dW = self._x.T @ dout  # (D_in, N) @ (N, D_out) -> (D_in, D_out)
-        self.db = dout.sum(axis=0)  # (N, D_out) -> (D_out,)
+        if self.b is not None:
+            self.db = dout.sum(axis=0)  # (N, D_out) -> (D_out,)
         return dout @ self.W.T
 
     def __repr__(self):
-        return f"Linear({self.in_features}, {self.out_features})"
+        extra = "" if self.b is not None else ", bias=False"
+        return f"Linear({self.in_features}, {self.out_features}{extra})"
 
 
 class Activation:
@@ -158,6 +164,10 @@ class Sequential:
             for name in layer.param_names:
                 yield layer, name
 
+    def num_parameters(self):
+        """How many learnable numbers the model has (every W, b, gamma, beta entry)."""
+        return sum(getattr(layer, name).size for layer, name in self.parameters())
+
     def index_of(self, kind, k=-1):
         """Index in .layers of the k-th layer that is an instance of `kind` (k=-1: the last)."""
         found = [i for i, layer in enumerate(self.layers) if isinstance(layer, kind)]
@@ -169,13 +179,15 @@ class Sequential:
         return "Sequential(\n  " + ",\n  ".join(map(repr, self.layers)) + "\n)"
 
 
-def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None):
+def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None, bias=True):
     """An MLP: Linear -> [BN] -> activation -> [BN] for each hidden layer, then a last Linear.
 
     sizes: [D_in, H_1, ..., D_out]; bn: None, "before" (Linear -> BN -> f, as Ioffe & Szegedy) or
     "after" (Linear -> f -> BN); norm_layer(num_features) builds the norm layer (default
     BatchNorm1d). Weights are drawn from rng in the same order whatever bn is, so the same seed
     gives the same initial weights with and without BN. gain: default per activation (He for relu).
+    bias=False: the hidden Linears have no bias (the last one keeps its own), as in makemore's
+    Linear(bias=False) -> BatchNorm1d: with bn="before" the batch mean would remove it anyway.
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation: got {activation!r}; expected one of {list(ACTIVATIONS)}")
@@ -190,7 +202,7 @@ def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None)
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         last = i == len(sizes) - 2
-        layers.append(Linear(d_in, d_out, rng, gain=1.0 if last else gain))
+        layers.append(Linear(d_in, d_out, rng, bias=bias or last, gain=1.0 if last else gain))
         if last:
             break
         if bn == "before":

@@ -107,15 +107,21 @@ def accuracy(model, x, y):
     return float((logits.argmax(axis=1) == y).mean())
 
 
+_BLAS = []  # one threadpoolctl controller for the process: scanning the loaded libraries costs ms
+
+
 def one_blas_thread():
     """Context: numpy's BLAS on one thread. These matrices are tiny (60 x 100); several BLAS
     threads on a busy 2-core machine made a 3 s experiment take 100 s. threadpoolctl comes with
-    scikit-learn; without it this does nothing."""
+    scikit-learn; without it this does nothing. Cheap enough to enter at every training step: the
+    controller (which reads /proc/self/maps, ~10 ms) is built once."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_every=50,
