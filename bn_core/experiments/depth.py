@@ -143,3 +143,24 @@ def depth_summary(state):
             "grad_std_first": float(diag["grad_std"][-1][0]),
             "grad_std_last": float(diag["grad_std"][-1][-1]),
             "test_acc": float(state["test_acc"][-1]), "diverged": bool(state["diverged"])}
+
+
+
+HIST_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 3.0)}  # f's outputs
+GRAD_RANGE = (-10.0, -1.0)  # log10 |dL/dh| on the probe (mean loss over P examples)
+
+
+def histograms(arrays, lo, hi, bins=60, log_abs=False):
+    """Density histograms of each array on shared edges: (L, bins) and edges (bins + 1,).
+    Values outside [lo, hi] land in the end bins; log_abs: histogram log10 |a| instead (0 ->
+    the bottom bin). Non-finite values are dropped (a diverging net puts no NaN on screen)."""
+    edges = np.linspace(lo, hi, bins + 1)
+    rows = []
+    for a in arrays:
+        a = np.ravel(a)
+        a = a[np.isfinite(a)]
+        if log_abs:
+            a = np.log10(np.maximum(np.abs(a), 10.0 ** (lo - 1)))
+        counts, _ = np.histogram(np.clip(a, lo, hi), edges)
+        rows.append(counts / max(a.size, 1) / (edges[1] - edges[0]))
+    return np.array(rows).reshape(len(rows), bins), edges
