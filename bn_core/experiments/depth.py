@@ -132,22 +132,20 @@ def depth_run(depth=8, gain=5.0 / 3.0, activation="tanh", bn="off", steps=300, b
         yield state
 
 
-def depth_summary(state):
-    """The numbers the notebook states, from a depth_run state: first and deepest layer's
-    activation std and saturation, their ratio, the last test accuracy, diverged."""
-    diag = state["diag"].rows
-    std, sat = diag["act_std"][-1], diag["act_sat"][-1]
-    return {"std_first": float(std[0]), "std_last": float(std[-1]),
-            "std_ratio": float(std[-1] / std[0]) if std[0] > 0 else 0.0,
+def depth_summary(state, at=-1):
+    """The numbers the notebook states, from a depth_run state, at record `at` (0: the initial
+    network, -1: the last record): first and deepest layer's activation std and fraction
+    saturated, the std ratio deepest / first, the gradient std of both, the last test accuracy."""
+    rows = state["diag"].rows
+    std, sat, grad = rows["act_std"][at], rows["act_sat"][at], rows["grad_std"][at]
+    return {"step": int(rows["step"][at]), "std_first": float(std[0]),
+            "std_last": float(std[-1]), "std_ratio": float(std[-1] / std[0]) if std[0] > 0 else 0.0,
             "sat_first": float(sat[0]), "sat_last": float(sat[-1]),
-            "grad_std_first": float(diag["grad_std"][-1][0]),
-            "grad_std_last": float(diag["grad_std"][-1][-1]),
+            "grad_std_first": float(grad[0]), "grad_std_last": float(grad[-1]),
             "test_acc": float(state["test_acc"][-1]), "diverged": bool(state["diverged"])}
 
-
-
 HIST_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 3.0)}  # f's outputs
-GRAD_RANGE = (-10.0, -1.0)  # log10 |dL/dh| on the probe (mean loss over P examples)
+GRAD_RANGE = (-11.0, 1.0)  # log10 |dL/dh| on the probe (mean loss over P examples)
 
 
 def histograms(arrays, lo, hi, bins=60, log_abs=False):

@@ -64,16 +64,16 @@ def sweep_progress(state):
     return state["done"], state["total"]
 
 
-def flat_range(state, chance=0.15, good=0.9):
-    """The scales where BN's best accuracy is >= good while the plain net's is <= chance."""
-    bn, plain = state["best_acc"]["bn"], state["best_acc"]["plain"]
-    return state["scales"][(bn >= good) & (plain <= chance)]
+def band(state, net, lo, hi):
+    """(min, max) of `net`'s best accuracy over the scales in [lo, hi]."""
+    x = state["scales"]
+    acc = state["best_acc"][net][(x >= lo) & (x <= hi)]
+    return float(acc.min()), float(acc.max())
+
+BATCH_SIZES, EPOCHS = (4, 16, 64), 3
 
 
-BATCH_SIZES = (4, 16, 64)
-
-
-def batch_size_run(batch_sizes=BATCH_SIZES, epochs=3, lr=0.05, depth=8, activation="tanh",
+def batch_size_run(batch_sizes=BATCH_SIZES, epochs=EPOCHS, lr=0.05, depth=8, activation="tanh",
                    seed=0, data=None):
     """The deep net with BN (Kaiming gain) trained for `epochs` epochs at each batch size, the
     networks taking turns epoch by epoch; yields after every step.
