@@ -162,3 +162,9 @@ def histograms(arrays, lo, hi, bins=60, log_abs=False):
         counts, _ = np.histogram(np.clip(a, lo, hi), edges)
         rows.append(counts / max(a.size, 1) / (edges[1] - edges[0]))
     return np.array(rows).reshape(len(rows), bins), edges
+
+
+def at_init(**settings):
+    """depth_summary of the initial network (no update: depth_run with steps=0, one probe pass)."""
+    *_, state = depth_run(steps=0, **settings)
+    return depth_summary(state, 0)
