@@ -36,9 +36,11 @@ def _check_x(x, name, features):
 
 
 class Linear:
-    """out = x @ W + b. W: (D_in, D_out) ~ N(0, (gain^2) / D_in); b: (D_out,) starts at 0."""
+    """out = x @ W + b. W: (D_in, D_out) ~ N(0, (gain^2) / D_in); b: (D_out,) starts at 0.
 
-    param_names = ("W", "b")
+    bias=False: out = x @ W, no b at all (b and db are None), as for a Linear right before BN,
+    whose bias the batch mean would subtract away (its gradient is exactly 0).
+    """
 
     def __init__(self, in_features, out_features, rng, bias=True, gain=1.0, dtype=np.float64):
         if not isinstance(rng, np.random.Generator):
@@ -48,15 +50,18 @@ class Linear:
         self.in_features, self.out_features = int(in_features), int(out_features)
         # drawn in float64 whatever dtype: the same seed gives the same weights, rounded
         w = rng.standard_normal((in_features, out_features)) * (gain / np.sqrt(in_features))
-        self.W, self.b = w.astype(dtype), np.zeros(out_features, dtype=dtype)
+        self.W = w.astype(dtype)
+        self.b = np.zeros(out_features, dtype=dtype) if bias else None
         self.param_names = ("W", "b") if bias else ("W",)
-        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
+        self.dW = np.zeros_like(self.W)
+        self.db = None if self.b is None else np.zeros_like(self.b)
         self._x = None
 
     def forward(self, x):
         """x: (N, D_in) -> out: (N, D_out)."""
         self._x = _check_x(x, "x", self.in_features)
-        return self._x @ self.W + self.b
+        out = self._x @ self.W
+        return out if self.b is None else out + self.b
 
     __call__ = forward
 
@@ -66,11 +71,13 @@ class Linear:
             raise ValueError("backward: call forward(x) first")
         dout = _check_x(dout, "dout", self.out_features)
         self.dW = self._x.T @ dout  # (D_in, N) @ (N, D_out) -> (D_in, D_out)
-        self.db = dout.sum(axis=0)  # (N, D_out) -> (D_out,)
+        if self.b is not None:
+            self.db = dout.sum(axis=0)  # (N, D_out) -> (D_out,)
         return dout @ self.W.T
 
     def __repr__(self):
-        return f"Linear({self.in_features}, {self.out_features})"
+        extra = "" if self.b is not None else ", bias=False"
+        return f"Linear({self.in_features}, {self.out_features}{extra})"
 
 
 class Activation:
@@ -168,6 +175,10 @@ class Sequential:
             for name in layer.param_names:
                 yield layer, name
 
+    def num_parameters(self):
+        """How many learnable numbers the model has (every W, b, gamma, beta entry)."""
+        return sum(getattr(layer, name).size for layer, name in self.parameters())
+
     def index_of(self, kind, k=-1):
         """Index in .layers of the k-th layer that is an instance of `kind` (k=-1: the last)."""
         found = [i for i, layer in enumerate(self.layers) if isinstance(layer, kind)]
@@ -180,7 +191,7 @@ class Sequential:
 
 
 def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None,
-        dtype=np.float64):
+        dtype=np.float64, bias=True):
     """An MLP: Linear -> [BN] -> activation -> [BN] for each hidden layer, then a last Linear.
 
     sizes: [D_in, H_1, ..., D_out]; bn: None, "before" (Linear -> BN -> f, as Ioffe & Szegedy) or
@@ -188,6 +199,8 @@ def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None,
     BatchNorm1d). Weights are drawn from rng in the same order whatever bn is, so the same seed
     gives the same initial weights with and without BN. gain: default per activation (He for relu).
     dtype: of every parameter (np.float32 runs about twice as fast; feed it float32 inputs).
+    bias=False: the hidden Linears have no bias (the last one keeps its own), as in makemore's
+    Linear(bias=False) -> BatchNorm1d: with bn="before" the batch mean would remove it anyway.
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation: got {activation!r}; expected one of {list(ACTIVATIONS)}")
@@ -203,7 +216,8 @@ def mlp(sizes, activation="relu", bn=None, rng=None, norm_layer=None, gain=None,
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         last = i == len(sizes) - 2
-        layers.append(Linear(d_in, d_out, rng, gain=1.0 if last else gain, dtype=dtype))
+        layers.append(Linear(d_in, d_out, rng, bias=bias or last, gain=1.0 if last else gain,
+                             dtype=dtype))
         if last:
             break
         if bn == "before":

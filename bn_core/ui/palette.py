@@ -58,3 +58,18 @@ LABELS = {
 
 # a few distinct colours for "unit 0, 1, 2, 3" plots, none of them the networks' bn/plain pair
 UNIT_COLORS = (PURPLE, GREEN, ORANGE, SKY)
+
+
+def depth_colors(n):
+    """n colours for layers 1..n of one network, shallow to deep: Okabe-Ito's orange through
+    reddish purple to black, evenly spaced (none of them the bn / plain pair of blue and
+    vermillion). Returns a list of "#rrggbb" strings."""
+    stops = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (ORANGE, PURPLE, BLACK)]
+    out = []
+    for k in range(n):
+        t = 0.0 if n == 1 else 2.0 * k / (n - 1)  # 0..2 along the two segments
+        j = min(int(t), 1)
+        a, b = stops[j], stops[j + 1]
+        rgb = [round(x + (t - j) * (y - x)) for x, y in zip(a, b, strict=True)]
+        out.append("#{:02x}{:02x}{:02x}".format(*rgb))
+    return out

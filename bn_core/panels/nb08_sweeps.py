@@ -1,0 +1,104 @@
+"""Notebook 08, CS231n's two experiments at laptop scale, streamed point by point.
+
+    sweep = scale_panel()       # behind its play button: 2 x 12 trainings
+    batches = batch_panel()     # batch 4, 16, 64 with BN, epoch by epoch
+"""
+
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import numpy as np
+
+from bn_core.experiments.depth_sweeps import (
+    BATCH_SIZES,
+    EPOCHS,
+    NETS,
+    SCALES,
+    batch_progress,
+    batch_size_run,
+    sweep_progress,
+    weight_scale_sweep,
+)
+from bn_core.ui.live import LiveFigure
+from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
+from bn_core.ui.runner import LiveRun
+
+LOSS_TOP = 3.0  # a diverged run's loss (inf) is drawn as an x at this height
+
+
+def scale_panel(scales=SCALES):
+    """Best test accuracy and final loss against the weight scale, with and without BN. The run
+    waits for its play button. Returns .widget, .run, .live."""
+    live = LiveFigure(1, 2, figsize=(10, 3.4))
+    ax_acc, ax_loss = live.axes
+    art = {}
+    for net in NETS:
+        style = dict(color=COLORS[net], label=LABELS[net], ms=5)
+        art[net] = (live.animate(ax_acc.plot([], [], "o-", **style)[0]),
+                    live.animate(ax_loss.plot([], [], "o-", **style)[0]),
+                    live.animate(ax_loss.plot([], [], "x", color=COLORS[net], ms=9, mew=2)[0]))
+    status = live.animate(ax_acc.text(0.02, 0.04, "", transform=ax_acc.transAxes, fontsize=9))
+    lo, hi = min(scales) / 1.5, max(scales) * 1.5
+    ax_acc.axhline(0.1, color=COLORS["reference"], ls="--", lw=1, label="chance (10 classes)")
+    ax_acc.set(xscale="log", xlim=(lo, hi), ylim=(0, 1.02), xlabel="weight scale (std of W)",
+               title="best test accuracy")
+    ax_loss.set(xscale="log", xlim=(lo, hi), ylim=(0, LOSS_TOP * 1.1),
+                xlabel="weight scale (std of W)",
+                title=f"final training loss (x at {LOSS_TOP:.0f}: diverged)")
+    ax_acc.legend(loc="center left", fontsize=8)
+    for ax in live.axes:
+        ax.grid(alpha=0.3)
+
+    def draw(state):
+        x = state["scales"]
+        for net in NETS:
+            acc_line, loss_line, diverged_marks = art[net]
+            done = ~np.isnan(state["best_acc"][net])
+            acc_line.set_data(x[done], state["best_acc"][net][done])
+            finite = done & ~state["diverged"][net]
+            loss_line.set_data(x[finite], np.minimum(state["final_loss"][net][finite], LOSS_TOP))
+            bad = state["diverged"][net]
+            diverged_marks.set_data(x[bad], np.full(bad.sum(), LOSS_TOP))
+        n_div = int(state["diverged"]["plain"].sum() + state["diverged"]["bn"].sum())
+        status.set_text(f"{state['done']} of {state['total']} trainings"
+                        + (f", {n_div} diverged" if n_div else ""))
+        live.refresh()
+
+    run = LiveRun(lambda: weight_scale_sweep(scales), draw, autostart=False,
+                  progress=sweep_progress)
+    note = widgets.HTML("Press <b>play</b> to run the sweep: 24 short trainings, each point "
+                        "drawn as it arrives (about 10 s on a quiet machine).")
+    return SimpleNamespace(widget=widgets.VBox([note, run.widget, live.widget]), run=run,
+                           live=live)
+
+
+def batch_panel():
+    """Training and test accuracy (eval mode) after each epoch, at batch 4, 16, 64, with BN.
+    Returns .widget, .run, .live."""
+    live = LiveFigure(1, 2, figsize=(10, 3.2))
+    ax_train, ax_test = live.axes
+    sizes, epochs = BATCH_SIZES, EPOCHS
+    lines = {}
+    for k, size in enumerate(sizes):
+        color = UNIT_COLORS[k % len(UNIT_COLORS)]
+        lines[k] = (live.animate(ax_train.plot([], [], "o-", color=color,
+                                               label=f"batch {size}")[0]),
+                    live.animate(ax_test.plot([], [], "o-", color=color,
+                                              label=f"batch {size}")[0]))
+    for ax, what in ((ax_train, "training"), (ax_test, "test")):
+        ax.set(xlim=(0.8, epochs + 0.2), ylim=(0.5, 1.0), xlabel="epoch",
+               title=f"{what} accuracy (eval mode), with BN", xticks=range(1, epochs + 1))
+        ax.grid(alpha=0.3)
+    ax_test.legend(loc="lower right", fontsize=8)
+
+    def draw(state):
+        e = np.arange(1, state["epochs"] + 1)
+        for k in lines:
+            for line, key in zip(lines[k], ("train_acc", "test_acc"), strict=True):
+                y = state[key][k]
+                done = ~np.isnan(y)
+                line.set_data(e[done], y[done])
+        live.refresh()
+
+    run = LiveRun(batch_size_run, draw, progress=batch_progress)
+    return SimpleNamespace(widget=widgets.VBox([run.widget, live.widget]), run=run, live=live)
