@@ -5,11 +5,13 @@ and how far a layer's input distribution moves per step.
 import numpy as np
 
 from bn_core.data import load_digits_split
+from bn_core.experiments.cache import disk_cached
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Activation, mlp
 from bn_core.train import LayerStats, Params, Percentiles, Snapshots, train
 
 
+@disk_cached  # one training per code version and arguments, shared by every kernel
 def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),
                activation="sigmoid", unit=0, snapshot_every=10, data=None, momentum=0.0):
     """Ioffe & Szegedy's Fig. 1 experiment: the same MLP without and with BN (before the
@@ -20,6 +22,7 @@ def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 1
     std of the activation input (Z without BN, Y = gamma * Z_hat + beta with BN); the BN run also
     "z" (stats of the raw Z entering BN), "params" (gamma, beta: (T + 1, D)) and "snap" (Z and Y
     on the probe every snapshot_every steps). data defaults to load_digits_split().
+    Served from the on-disk cache (bn_core.experiments.cache); compare_bn.uncached trains.
     """
     data = load_digits_split() if data is None else data
     runs = {}
