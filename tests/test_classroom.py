@@ -118,3 +118,27 @@ def test_the_index_links_every_notebook_under_its_title():
     for number, title, target, question in links:
         assert target[:2] == number and title == heading(ROOT / "notebooks" / target), title
         assert len(question) > 20
+
+
+def test_an_open_tab_keeps_its_kernel_and_a_closed_one_frees_it(voila):
+    """In Chromium: while the tab is open its kernel survives the 2 s idle culling (connected
+    kernels are not culled); once the tab is closed the kernel goes (shut down by the page's
+    unload, else culled)."""
+    servers = pytest.importorskip("servers")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.access(servers.CHROMIUM, os.X_OK):
+        pytest.skip(f"{servers.CHROMIUM} is missing (tests/run.sh installs it)")
+    proc, url, log = voila
+    with sync_api.sync_playwright() as p:
+        browser = servers.launch_chromium(p)
+        try:
+            page = browser.new_page()
+            page.goto(url + "voila/render/00_index.ipynb", timeout=60_000)
+            page.wait_for_selector("a[href='01_bn_live.ipynb']", timeout=60_000)
+            wait_for(lambda: len(kernels(proc.pid)) == 1, 30, "the page's kernel")
+            time.sleep(5)  # > 2 s idle: an open tab is connected, so it is not culled
+            assert len(kernels(proc.pid)) == 1, log.read_text()
+            page.close(run_before_unload=True)
+            wait_for(lambda: not kernels(proc.pid), 30, "the closed tab's kernel to go")
+        finally:
+            browser.close()
