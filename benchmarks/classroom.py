@@ -6,9 +6,10 @@ series' classroom settings (voila.json at the repository's root, the warm experi
     .venv/bin/python benchmarks/classroom.py --storm 20             # one learner reloads 20 times
 
 Setups: "before" = `voila notebooks/` with no config file and the cache off; "after" = the same
-command run from the repository's root (so Voila reads ./voila.json) with a warm cache; "nocache" =
-voila.json with the cache off; "preheat" = "after" with Voila's pre-heated kernels (pools of --pool
-kernels for 01 and 02 only, waited for before the class arrives; no progressive rendering).
+command run from the repository's root (so Voila reads ./voila.json: pre-heated kernels for 01 and
+02, waited for before the class arrives, and whose refill after the class arrived is counted) with
+a warm cache; "nocache" = voila.json with the cache off; "progressive" = "after" without pre-heated
+kernels, with progressive rendering instead (the two are incompatible in Voila).
 Clients: "http" = K plain asyncio clients (the server's own cost): each GETs the page and, when the
 page renders progressively, asks the server to execute it over /voila/execution as Voila's page
 does, until the last cell's outputs arrive; "browser" = K tabs of Debian's Chromium (its own CPU
@@ -79,28 +80,38 @@ class Monitor(threading.Thread):
         return sum(v for pid, v in self.cpu.items() if not kernels_only or pid in self.kernel_pids)
 
 
-def setup_config(setup, pool):
-    """(the voila.json of a setup or None, whether the experiment cache is on)."""
+def setup_config(setup, pool=None):
+    """(the voila.json of a setup or None, whether the experiment cache is on). pool: override the
+    size of every pre-heated pool of voila.json."""
     config = json.loads((ROOT / "voila.json").read_text())
+    pools = config.get("VoilaKernelManager", {}).get("kernel_pools_config", {})
+    for name in pools if pool is not None else ():
+        pools[name]["pool_size"] = pool if name != "default" else 0
     if setup == "before":
         return None, False
     if setup == "nocache":  # the config file alone
         return config, False
-    if setup == "preheat":  # Voila's pre-heated kernels for 01 and 02 (no progressive rendering)
-        config["VoilaConfiguration"].update(progressive_rendering=False, preheat_kernel=True)
-        pools = {NOTEBOOKS[n]: {"pool_size": pool} for n in ("01", "02")}
-        config["VoilaKernelManager"] = {"kernel_pools_config": {"default": {"pool_size": 0},
-                                                                **pools}}
+    if setup == "progressive":  # no pre-heated kernels: progressive rendering instead
+        config["VoilaConfiguration"].update(progressive_rendering=True, preheat_kernel=False)
+        config.pop("VoilaKernelManager", None)
         return config, True
     if setup == "after":
         return config, True
-    raise ValueError(f"setup: got {setup!r}; expected before, nocache, after or preheat")
+    raise ValueError(f"setup: got {setup!r}; expected before, nocache, progressive or after")
+
+
+def pooled(config):
+    """How many pre-heated kernels a config keeps (0 without preheating)."""
+    if not (config or {}).get("VoilaConfiguration", {}).get("preheat_kernel"):
+        return 0
+    pools = config.get("VoilaKernelManager", {}).get("kernel_pools_config", {})
+    return sum(p.get("pool_size", 0) for name, p in pools.items() if name != "default")
 
 
 class Voila:
     """A Voila server on a copy of notebooks/, started in the setup's working directory."""
 
-    def __init__(self, setup, workdir, cache, pool=5):
+    def __init__(self, setup, workdir, cache, pool=None):
         self.workdir = Path(workdir)
         shutil.copytree(ROOT / "notebooks", self.workdir / "notebooks")
         config, cached = setup_config(setup, pool)
@@ -123,18 +134,29 @@ class Voila:
             time.sleep(0.2)
         time.sleep(1.0)  # let the server settle before its idle footprint is taken
         self.monitor = Monitor(self.proc.pid)
-        if setup == "preheat":  # a teacher starts the server before class: wait for the pools
+        self.pooled = pooled(config)
+        if self.pooled:  # a teacher starts the server before class: wait for the pools
             deadline, before = time.monotonic() + 600, -1.0
             while time.monotonic() < deadline:
                 time.sleep(3.0)
                 self.monitor.sample()
                 now = self.monitor.cpu_seconds()
-                if self.monitor.kernels >= 2 * pool and now - before < 0.3:
+                if self.monitor.kernels >= self.pooled and now - before < 0.3:
                     break
                 before = now
         self.idle_rss, self.idle_cpu = self.monitor.sample(), self.monitor.cpu_seconds()
         self.idle_kernel_cpu = self.monitor.cpu_seconds(kernels_only=True)
         self.monitor.start()
+
+    def refilled(self, timeout=300):
+        """Wait until the pools are full again and the server is quiet (CPU < 0.3 s over 3 s)."""
+        deadline, before = time.monotonic() + timeout, -1.0
+        while time.monotonic() < deadline:
+            time.sleep(3.0)
+            now = self.monitor.cpu_seconds()
+            if self.monitor.kernels >= self.pooled and now - before < 0.3:
+                return
+            before = now
 
     def stop(self):
         self.monitor.stopped.set()
@@ -254,6 +276,8 @@ def run_row(setup, number, k, client, cache, timeout, pool):
             runner = http_class if client == "http" else browser_class
             results = asyncio.run(runner(url, k, timeout))
             time.sleep(0.5)
+            if server.pooled:  # count what refilling the pools costs (the kernels used up)
+                server.refilled()
             server.monitor.sample()
         finally:
             server.stop()
@@ -266,7 +290,9 @@ def run_row(setup, number, k, client, cache, timeout, pool):
     print(f"{setup:7s} {number} K={k:<3d}{client:8s}{first} {summary([r[0] for r in good])}   "
           f"{last} {summary([r[1] for r in good])}   fail {failed}   CPU {cpu:6.1f} s "
           f"({cpu / k:4.1f}/learner, kernels {kernel_cpu / k:4.1f})   "
-          f"peak {mem:6.0f} MB ({mem / k:4.0f}/learner)", flush=True)
+          f"peak {mem:6.0f} MB ({mem / k:4.0f}/learner)"
+          + (f"; the server with its {server.pooled} pooled kernels holds "
+             f"{server.idle_rss / 2**20:.0f} MB idle" if server.pooled else ""), flush=True)
     errors = [repr(r)[:200] for r in results if not (isinstance(r, tuple) and r[2])]
     return {"setup": setup, "notebook": number, "learners": k, "client": client,
             "text": [r[0] for r in good], "last": [r[1] for r in good], "failures": failed,
@@ -300,12 +326,13 @@ def main():
     parser.add_argument("--clients", default="http,browser", help="http, browser or both")
     parser.add_argument("--setups", default="before,after",
                         help="before (no config, no cache), nocache (voila.json alone), after "
-                        "(voila.json + warm cache), preheat (after, with pre-heated kernels)")
+                        "(voila.json + warm cache), progressive (after, without pre-heated "
+                        "kernels: progressive rendering)")
     parser.add_argument("--storm", type=int, default=0, help="also: one tab reloads N times")
     parser.add_argument("--storm-wait", type=float, default=180.0,
                         help="seconds to watch the kernels fall back after a storm")
-    parser.add_argument("--pool", type=int, default=5,
-                        help="setup preheat: pre-heated kernels for 01 and for 02")
+    parser.add_argument("--pool", type=int, default=None,
+                        help="override the size of voila.json's pre-heated pools")
     parser.add_argument("--timeout", type=float, default=300.0, help="per learner, seconds")
     parser.add_argument("--json", type=Path, help="write every row here")
     args = parser.parse_args()
@@ -315,7 +342,7 @@ def main():
           f"on {os.cpu_count()} CPUs; {psutil.virtual_memory().available / 2**30:.1f} GB free")
     rows = []
     with tempfile.TemporaryDirectory(prefix="classroom-cache-") as cache:
-        if "after" in args.setups or "preheat" in args.setups:
+        if {"after", "progressive"} & set(args.setups.split(",")):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "bn_core.experiments.warm"], check=True,
                            env={**os.environ, "BN_CORE_CACHE_DIR": cache}, capture_output=True)

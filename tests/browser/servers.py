@@ -147,14 +147,18 @@ def launch_chromium(playwright):
 
 
 @contextlib.contextmanager
-def classroom_voila(workdir, *args):
+def classroom_voila(workdir, *args, pools=None):
     """`voila notebooks/` as the README tells a teacher: started in a copy of the repository's root
     (its voila.json and notebooks) so that Voila reads ./voila.json; extra command-line `args`
-    override it. Yields (process, url, log path); the experiment cache lives in workdir."""
+    override it; pools: {notebook: size} replaces the pre-heated pools' sizes (tests keep them
+    small). Yields (process, url, log path); the experiment cache lives in workdir."""
     root = Path(__file__).resolve().parents[2]
     workdir = Path(workdir)
     shutil.copytree(root / "notebooks", workdir / "notebooks")
-    shutil.copy(root / "voila.json", workdir / "voila.json")
+    config = json.loads((root / "voila.json").read_text())
+    for name, size in (pools or {}).items():
+        config["VoilaKernelManager"]["kernel_pools_config"][name]["pool_size"] = size
+    (workdir / "voila.json").write_text(json.dumps(config))
     port = free_port()
     url, log = f"http://127.0.0.1:{port}/", workdir / "voila.log"
     env = {**server_env(workdir), "BN_CORE_CACHE_DIR": str(workdir / "cache")}
@@ -187,8 +191,12 @@ def kernels(pid):
     """The ipykernel processes under the server process `pid`."""
     import psutil
 
-    return [p for p in psutil.Process(pid).children(recursive=True)
-            if "ipykernel" in " ".join(p.cmdline())]
+    found = []
+    for proc in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # gone, or a zombie not reaped yet
+            if proc.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(proc.cmdline()):
+                found.append(proc)
+    return found
 
 
 def wait_for(predicate, timeout, what):

@@ -5,11 +5,13 @@ import time
 
 from servers import CULL_FAST, classroom_voila, kernels, wait_for
 
+NO_POOLS = {"01_bn_live.ipynb": 0, "02_what_stays_put.ipynb": 0}
+
 
 def test_an_open_tab_keeps_its_kernel_and_a_closed_one_frees_it(browser, tmp_path):
     """While the tab is open its kernel survives the 2 s idle culling (a connected kernel is not
     culled); once the tab is closed the kernel goes (its unload shuts it down, or culling)."""
-    with classroom_voila(tmp_path, *CULL_FAST) as (proc, url, log):
+    with classroom_voila(tmp_path, *CULL_FAST, pools=NO_POOLS) as (proc, url, log):
         page = browser.new_page()
         page.goto(url + "voila/render/00_index.ipynb", timeout=120_000)
         page.wait_for_selector("a[href='01_bn_live.ipynb']", timeout=120_000)
