@@ -11,6 +11,7 @@ and how far a layer's input distribution moves per step.
 import numpy as np
 
 from bn_core.data import load_digits_split
+from bn_core.experiments.cache import disk_cached
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Activation, mlp
 from bn_core.train import (
@@ -53,6 +54,7 @@ def compare_bn_steps(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 
     yield from lockstep(runs, {"step": 0, "steps": steps, "models": models})
 
 
+@disk_cached  # one training per code version and arguments, shared by every kernel
 def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),
                activation="sigmoid", unit=0, snapshot_every=10, data=None, momentum=0.0,
                dtype=np.float32):

@@ -144,3 +144,69 @@ def launch_chromium(playwright):
         raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium "
                                 "(tests/run.sh does it)")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def classroom_voila(workdir, *args, pools=None):
+    """`voila notebooks/` as the README tells a teacher: started in a copy of the repository's root
+    (its voila.json and notebooks) so that Voila reads ./voila.json; extra command-line `args`
+    override it; pools: {notebook: size} replaces the pre-heated pools' sizes (tests keep them
+    small). Yields (process, url, log path); the experiment cache lives in workdir."""
+    root = Path(__file__).resolve().parents[2]
+    workdir = Path(workdir)
+    shutil.copytree(root / "notebooks", workdir / "notebooks")
+    config = json.loads((root / "voila.json").read_text())
+    for name, size in (pools or {}).items():
+        config["VoilaKernelManager"]["kernel_pools_config"][name]["pool_size"] = size
+    (workdir / "voila.json").write_text(json.dumps(config))
+    port = free_port()
+    url, log = f"http://127.0.0.1:{port}/", workdir / "voila.log"
+    env = {**server_env(workdir), "BN_CORE_CACHE_DIR": str(workdir / "cache")}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", "notebooks/", "--no-browser", "--Voila.ip=127.0.0.1",
+             f"--port={port}", *args], cwd=workdir, env=env, stdout=out,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"voila did not start: {log.read_text()}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url + "voila/tree", timeout=2):
+                    break
+            time.sleep(0.2)
+        yield proc, url, log
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def kernels(pid):
+    """The ipykernel processes under the server process `pid`."""
+    import psutil
+
+    found = []
+    for proc in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # gone, or a zombie not reaped yet
+            if proc.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(proc.cmdline()):
+                found.append(proc)
+    return found
+
+
+def wait_for(predicate, timeout, what):
+    """Poll predicate() until it is true; AssertionError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"waited {timeout} s for {what}")
+
+
+CULL_FAST = ("--MappingKernelManager.cull_idle_timeout=2", "--MappingKernelManager.cull_interval=1")
