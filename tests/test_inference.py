@@ -204,3 +204,17 @@ def test_calibration_run_leaves_the_model_unchanged():
     twin = copy.deepcopy(model)
     inference.calibrate(twin, x_train)
     np.testing.assert_array_equal(new_var, twin.layers[1].running_var)
+
+
+def test_fold_model_without_hidden_biases_keeps_the_outputs():
+    """Linear(bias=False) -> BN folds into a Linear whose bias is BN's shift (beta - ...)."""
+    rng = np.random.default_rng(7)
+    model = nn.mlp([6, 5, 3], "tanh", bn="before", rng=rng, bias=False)
+    x = rng.standard_normal((20, 6))
+    model.forward(x)  # training mode: the running statistics move off (0, 1)
+    bn = model.layers[model.index_of(BatchNorm1d)]
+    bn.gamma[...], bn.beta[...] = rng.uniform(0.5, 2, 5), rng.uniform(-1, 1, 5)
+    model.eval()
+    folded = inference.fold_model(model)
+    np.testing.assert_allclose(folded.forward(x), model.forward(x), rtol=1e-12, atol=1e-12)
+    assert folded.layers[0].b is not None and folded.layers[0].param_names == ("W", "b")

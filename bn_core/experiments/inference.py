@@ -149,7 +149,10 @@ def fold_model(model):
         nxt = model.layers[i + 1] if i + 1 < len(model.layers) else None
         if isinstance(layer, Linear) and isinstance(nxt, BatchNorm1d):
             folded = copy.deepcopy(layer)  # a Linear like this one, then W and b replaced
-            folded.W, folded.b = fold_bn_into_linear(layer.W, layer.b, nxt)
+            b = np.zeros(layer.out_features) if layer.b is None else layer.b  # bias=False: b = 0
+            W, b = fold_bn_into_linear(layer.W, b, nxt)
+            folded.W, folded.b = W.astype(layer.W.dtype), b.astype(layer.W.dtype)
+            folded.db, folded.param_names = np.zeros_like(folded.b), ("W", "b")  # BN's beta lands
             layers.append(folded)
             i += 2
         else:
