@@ -253,7 +253,7 @@ async def storm(server, url, reloads, wait):
         settled = None
         while time.perf_counter() - last < wait:
             await asyncio.sleep(1.0)
-            if server.monitor.kernels <= 1:
+            if server.monitor.kernels <= server.pooled + 1:  # the pool and the open page
                 settled = time.perf_counter() - last
                 break
         kernels_left = server.monitor.kernels
@@ -309,13 +309,16 @@ def run_storm(setup, number, reloads, cache, wait):
         finally:
             server.stop()
     trace = server.monitor.trace
-    peak_kernels = max(t[1] for t in trace)
+    peak_kernels = max(t[1] for t in trace) - server.pooled  # the learner's, beyond the pools
     mem = (server.monitor.peak_rss - server.idle_rss) / 2**20
-    back = f"back to 1 kernel {settled:.0f} s after the last reload" if settled is not None else (
-        f"still {left} kernels {wait} s after the last reload")
-    print(f"{setup:7s} {number} storm of {reloads} reloads: peak {peak_kernels} kernels, "
+    back = (f"down to the open page's kernel {settled:.0f} s after the last reload"
+            if settled is not None else
+            f"still {left - server.pooled} kernels {wait} s after the last reload")
+    pools = f" besides the {server.pooled} pooled" if server.pooled else ""
+    print(f"{setup:7s} {number} storm of {reloads} reloads: peak {peak_kernels} kernels{pools}, "
           f"{mem:.0f} MB above the idle server; {back}", flush=True)
     return {"setup": setup, "notebook": number, "reloads": reloads, "peak_kernels": peak_kernels,
+            "pooled": server.pooled,
             "peak_mb": mem, "settled_s": settled, "kernels_left": left}
 
 

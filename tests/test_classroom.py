@@ -1,7 +1,7 @@
 """Serving the series to a class: `voila notebooks/` started from the repository's root reads the
-checked-in voila.json (progressive rendering, culling of idle kernels), a kernel whose learner left
-is culled, and the landing page (notebooks/00_index.ipynb) links every notebook under its title.
-Not timed: benchmarks/classroom.py measures."""
+checked-in voila.json (pre-heated kernels per notebook, culling of idle kernels), a kernel whose
+learner left is culled but not a pooled one, and the landing page (notebooks/00_index.ipynb) links
+every notebook under its title. Not timed: benchmarks/classroom.py measures."""
 
 import json
 import re
