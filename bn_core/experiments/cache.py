@@ -2,6 +2,7 @@
 opening notebook 02 train its default networks once, not ten times.
 
     runs = cached(compare_bn, lr=0.5, steps=1000, seed=0)   # fn(**kwargs), computed at most once
+    runs = lookup(compare_bn, lr=0.5, steps=1000, seed=0)   # the same if cached, else None
 
     @disk_cached                                             # the same, as a decorator
     def compare_bn(lr=0.5, ...): ...
@@ -73,6 +74,18 @@ def cached(fn, /, **kwargs):
     if memory is None:
         return fn(**kwargs)
     return memory.cache(fn)(**kwargs)
+
+
+def lookup(fn, /, **kwargs):
+    """fn(**kwargs) if the cache already holds it for this code version, else None: computes
+    nothing (a panel that would rather stream a missing result than wait for it asks this)."""
+    fn = getattr(fn, "uncached", fn)  # a @disk_cached function is keyed by the function it wraps
+    root = cache_dir()
+    memory = _memory(str(root)) if root is not None else None
+    if memory is None:
+        return None
+    func = memory.cache(fn)
+    return func(**kwargs) if func.check_call_in_cache(**kwargs) else None
 
 
 def disk_cached(fn):

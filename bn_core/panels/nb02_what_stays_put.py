@@ -9,13 +9,16 @@ ScrubFigure) and the controls:
               (scrubber: the slider and "showing step k (n snapshots so far)")
     status    the lr of the figures and, once done, the final accuracies; "runs completed: n"
 The notebook's numbers come from `dash.wait()`: the finished run's compare_bn() histories, equal to
-a blocking compare_bn() at the same arguments.
+a blocking compare_bn() at the same arguments. At open, when the on-disk cache already holds the
+default run (`python -m bn_core.experiments.warm`, or an earlier learner), the panel shows it at
+once instead of training in every learner's kernel; play, reset or a new lr train live.
 """
 
 import ipywidgets as widgets
 
 from bn_core.data import load_digits_split
-from bn_core.experiments.what_stays_put import KEYS, compare_bn_steps, histories
+from bn_core.experiments.cache import lookup
+from bn_core.experiments.what_stays_put import KEYS, compare_bn, compare_bn_steps, histories
 from bn_core.panels.nb02_figures import ChangeFigure, Fig1Figure, ParamsFigure, first_frame
 from bn_core.panels.nb02_scrub import ScrubFigure
 from bn_core.ui.live import DRAW_LOCK, FOREGROUND
@@ -28,6 +31,8 @@ class WhatStaysPut:
 
     def __init__(self, lr=0.5, steps=1000, seed=0, unit=0, data=None, snapshot_every=10,
                  frame_seconds=0.12):
+        cached = None if data is not None else lookup(  # the same numbers, trained once before
+            compare_bn, lr=lr, steps=steps, seed=seed, unit=unit, snapshot_every=snapshot_every)
         data = load_digits_split() if data is None else data  # here: imports stay off the thread
         self.experiment = {"steps": steps, "seed": seed, "unit": unit, "data": data,
                            "snapshot_every": snapshot_every}
@@ -51,7 +56,10 @@ class WhatStaysPut:
         self.step.observe(lambda change: self.show_step(change["new"]), "value")
         self.controls = widgets.VBox([widgets.HBox([self.lr, self.status]),
                                       widgets.HBox([self.run.widget, self.completed])])
-        self.restart(lr)
+        if cached is None:
+            self.restart(lr)
+        else:
+            self.show_runs(cached, lr, note=" (read from the cache: press play to watch it train)")
 
     def restart(self, lr):
         """Train both networks at learning rate lr, live (the running one, if any, gives way)."""
@@ -90,14 +98,17 @@ class WhatStaysPut:
 
     def _done(self, state):
         """The run reached its end: exact limits (as a blocking run's), final numbers."""
-        runs = histories(state)
+        self.show_runs(histories(state), self.run.params["lr"])
+        self.completed.value = f"runs completed: {self.run.completed}"
+
+    def show_runs(self, runs, lr, note=""):
+        """Every figure and the status for finished histories {"plain": ..., "bn": ...}."""
         for fig in (self.fig1, self.params, self.change, self.scrub):
             fig.update(runs)
         self.show_step(self.step.value)
         self.runs = runs
-        seconds = state["bn"]["seconds"] + state["plain"]["seconds"]
+        seconds = runs["bn"]["seconds"] + runs["plain"]["seconds"]
         acc = {k: runs[k]["test_acc"][-1] for k in KEYS}
-        self.status.value = (f"lr = {self.run.params['lr']:.3g}: trained both in {seconds:.1f} s; "
+        self.status.value = (f"lr = {lr:.3g}: trained both in {seconds:.1f} s; "
                              f"final test accuracy {acc['plain']:.3f} without BN, "
-                             f"{acc['bn']:.3f} with BN")
-        self.completed.value = f"runs completed: {self.run.completed}"
+                             f"{acc['bn']:.3f} with BN{note}")
