@@ -157,3 +157,41 @@ def test_no_thread_is_left_behind():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="frame_seconds"):
         LiveRun(lambda: counting(), lambda state: None, frame_seconds=0)
+
+
+def test_a_stored_end_is_shown_without_training_and_play_trains_anew():
+    started, draw = [], Drawn()
+
+    def start(tag):
+        started.append(tag)
+        return counting(steps=30, delay=0.001, tag=tag)
+
+    stored = {"step": 30, "steps": 30, "tag": "stored"}
+    run = LiveRun(start, draw, params={"tag": "a"},
+                  lookup=lambda params: stored if params["tag"] == "a" else None)
+    assert run.wait(timeout=5) is stored and started == []  # shown, nothing trained
+    assert draw.frames[-1] == ("stored", 30) and run.completed == 1
+    assert "step 30 / 30" in run.readout.value
+    run.restart(tag="b")  # nothing stored for b: it trains
+    assert run.wait(timeout=5)["tag"] == "b" and started == ["b"]
+    run.restart(tag="a")
+    run.wait(timeout=5)
+    assert started == ["b"]
+    run.resume()  # play on a finished run: the learner wants to watch it train
+    assert run.wait(timeout=5)["tag"] == "a" and started == ["b", "a"]
+    run.reset()  # reset: back to step 0 of a real run
+    time.sleep(0.1)
+    assert draw.frames[-1] == ("a", 0) and started == ["b", "a", "a"]
+    run.cancel()
+
+
+def test_final_lookup_reads_what_cached_final_state_stored(tmp_path, monkeypatch):
+    from bn_core.experiments.cache import cached, final_lookup, final_state
+
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path))
+    lookup = final_lookup(counting)
+    assert lookup({"steps": 5, "tag": "t"}) is None  # computes nothing
+    end = cached(final_state, steps_fn=counting, steps=5, tag="t")
+    assert end == {"step": 5, "steps": 5, "tag": "t"}
+    assert lookup({"steps": 5, "tag": "t"}) == end
+    assert lookup({"steps": 6, "tag": "t"}) is None

@@ -88,6 +88,18 @@ def lookup(fn, /, **kwargs):
     return func(**kwargs) if func.check_call_in_cache(**kwargs) else None
 
 
+def final_state(steps_fn, **kwargs):
+    """The last state of the generator steps_fn(**kwargs): what a streamed run ends on. Cache it
+    with cached(final_state, steps_fn=..., **kwargs); a LiveRun then shows it without training."""
+    *_, state = steps_fn(**kwargs)
+    return state
+
+
+def final_lookup(steps_fn):
+    """For LiveRun(lookup=...): params -> the cached final state of steps_fn(**params), or None."""
+    return lambda params: lookup(final_state, steps_fn=steps_fn, **params)
+
+
 def disk_cached(fn):
     """Decorator: every call of fn goes through cached() (keyword or positional arguments)."""
 

@@ -4,12 +4,19 @@ when they open, so that not even the first learner of a class waits for them:
     python -m bn_core.experiments.warm      # once per machine and code version (Binder: postBuild)
 """
 
-from bn_core.experiments import what_stays_put
-from bn_core.experiments.cache import cache_dir, code_version
+from bn_core.experiments import freeze, ics, what_stays_put
+from bn_core.experiments.cache import cache_dir, cached, code_version, final_state
 
 # (name, the call a notebook makes when it opens); each goes through the disk cache
 DEFAULTS = {
     "02 what_stays_put.compare_bn": lambda: what_stays_put.compare_bn(lr=0.5, steps=1000, seed=0),
+    # the forum panels' LiveRuns look these up (same params as their first runs in notebook 02)
+    "02 freeze": lambda: cached(final_state, steps_fn=freeze.freeze_steps, lr=0.5, steps=200,
+                                seed=0),
+    "02 ics sigmoid": lambda: cached(final_state, steps_fn=ics.ics_steps, lr=0.5, steps=200,
+                                     seed=0, activation="sigmoid"),
+    "02 ics relu": lambda: cached(final_state, steps_fn=ics.ics_steps, lr=0.1, steps=200, seed=0,
+                                  activation="relu"),
 }
 
 

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from bn_core.experiments import freeze, ics
+from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.what_stays_put import distribution_change
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS
@@ -48,7 +49,8 @@ class FreezePanel:
         ax[0].legend(loc="center right", fontsize=8)
         self.lr = _lr_slider(lr, "bn-forum-lr")
         self.run = LiveRun(freeze.freeze_steps, self.draw, autostart=autostart,
-                           params={"lr": lr, "steps": steps, "seed": seed})
+                           params={"lr": lr, "steps": steps, "seed": seed},
+                           lookup=final_lookup(freeze.freeze_steps))  # warmed defaults: no training
         self.lr.observe(lambda change: self.run.restart(lr=change["new"]), "value")
         self.widget = widgets.VBox([self.lr, self.live.widget, self.run.widget])
 
@@ -87,7 +89,7 @@ class ShiftPanel:
         self.lr = _lr_slider(lr, "bn-ics-lr")
         self.run = LiveRun(ics.ics_steps, self.draw, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed,
-                                   "activation": activation})
+                                   "activation": activation}, lookup=final_lookup(ics.ics_steps))
         self._quiet = False  # set while select() moves the widgets itself
         for name, control in (("activation", self.activation), ("lr", self.lr)):
             control.observe(

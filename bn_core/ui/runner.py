@@ -19,6 +19,9 @@ step (a few ms of work); `draw(state)` puts that state on the figures:
     display(run.widget)          # play/pause, step, reset, speed, "step k / T, x s", errors in red
     state = run.wait()           # tests and nbval: block until the run ends, get its last state
 
+lookup(params) -> a stored final state or None (e.g. experiments.cache.final_lookup): a run started
+by a control shows a stored end at once instead of training; play, step and reset always train.
+
 Same seed, same numbers: the worker exhausts the same generator a blocking call would. The state
 passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"] for
 its readout (override `progress` for another layout).
@@ -50,10 +53,11 @@ class LiveRun:
     """
 
     def __init__(self, start, draw, params=None, frame_seconds=0.1, autostart=True,
-                 on_done=None, progress=default_progress):
+                 on_done=None, progress=default_progress, lookup=None):
         if frame_seconds <= 0:
             raise ValueError(f"frame_seconds: got {frame_seconds!r}; expected > 0")
         self._start, self._draw, self._on_done = start, draw, on_done
+        self._lookup = lookup  # lookup(params): a stored final state for params, or None
         self.progress = progress
         self.params = dict(params or {})
         self.frame_seconds = frame_seconds
@@ -71,11 +75,12 @@ class LiveRun:
 
     # ---------------------------------------------------------------- controlling the runs
 
-    def restart(self, paused=False, **params):
+    def restart(self, paused=False, fresh=False, **params):
         """Cancel the current run (it stops within one step, drawing nothing more) and start a new
-        one with the parameters updated by `params`."""
+        one with the parameters updated by `params`. fresh: train even if `lookup` has the end."""
         self.params.update(params)
         run = Run(dict(self.params), paused)
+        run.fresh = fresh or paused
         with DRAW_LOCK:  # from here on the old run cannot draw
             old, self._run = self._run, run
             self.error.value = ""
@@ -97,7 +102,7 @@ class LiveRun:
         """Go on training; a run that has finished starts again from the beginning."""
         run = self._run
         if run is None or run.done.is_set():
-            self.restart()
+            self.restart(fresh=True)  # the learner asked to watch it train
             return
         run.unpause()
         self._sync_buttons()
@@ -145,7 +150,9 @@ class LiveRun:
 
     def _work(self, run):
         try:
-            states = self._start(**run.params)
+            final = None if self._lookup is None or run.fresh else \
+                self._lookup(run.params)  # a stored end for these params: shown, not trained
+            states = iter([final]) if final is not None else self._start(**run.params)
             last_frame, since_frame, gap = 0.0, 0, self.frame_seconds
             for state in states:
                 FOREGROUND.wait(0.5)  # a control's callback is drawing: let it have the CPU
