@@ -23,7 +23,7 @@ from itertools import zip_longest
 import numpy as np
 
 from bn_core.data import load_digits_split
-from bn_core.experiments.what_stays_put import distribution_change
+from bn_core.experiments.what_stays_put import distribution_change, moving_average
 from bn_core.layers import BatchNorm1d, MeanOnlyBatchNorm1d
 from bn_core.nn import Activation, mlp
 from bn_core.train import LayerStats, history, train_steps
@@ -78,10 +78,7 @@ def drift(run):
 
 def smoothed_loss(loss, window=20):
     """Running mean of the minibatch loss over `window` steps (fewer at the start): (T,) -> (T,)."""
-    c = np.cumsum(np.insert(np.nan_to_num(loss, nan=0.0), 0, 0.0))
-    k = np.arange(1, len(loss) + 1)
-    lo = np.maximum(k - window, 0)
-    return (c[k] - c[lo]) / (k - lo)
+    return moving_average(loss, window)
 
 
 def summary(result, early=100):

@@ -85,3 +85,12 @@ def distribution_change(stats):
     d_mean = np.abs(np.diff(stats["mean"], axis=0)).mean(axis=1)  # (R - 1, D) -> (R - 1,)
     d_std = np.abs(np.diff(stats["std"], axis=0)).mean(axis=1)
     return d_mean, d_std
+
+
+def moving_average(v, window=20):
+    """Mean of v: (R,) over the last `window` entries (fewer at the start): (R,) -> (R,).
+    NaN (steps after a divergence) count as 0."""
+    c = np.cumsum(np.insert(np.nan_to_num(v, nan=0.0), 0, 0.0))
+    k = np.arange(1, len(v) + 1)
+    lo = np.maximum(k - window, 0)
+    return (c[k] - c[lo]) / (k - lo)

@@ -11,7 +11,7 @@ Each figure has stream(state), called by a LiveRun every frame with compare_bn_s
 
 import numpy as np
 
-from bn_core.experiments.what_stays_put import KEYS, distribution_change
+from bn_core.experiments.what_stays_put import KEYS, distribution_change, moving_average
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
 from bn_core.ui.stream import first_frame, grow, set_xlim, so_far
@@ -24,13 +24,6 @@ def _limits(*arrays, pad=0.05):
     lo, hi = (values.min(), values.max()) if values.size else (0.0, 1.0)
     span = max(hi - lo, 1e-3)
     return lo - pad * span, hi + pad * span
-
-
-def _rolling(v, window=20):
-    """Moving average of v: (R,) over `window` steps (shorter at the start): (R,)."""
-    c = np.cumsum(np.insert(v, 0, 0.0))
-    counts = np.minimum(np.arange(1, len(v) + 1), window)
-    return (c[1:] - c[np.maximum(np.arange(1, len(v) + 1) - window, 0)]) / counts
 
 
 class Fig1Figure:
@@ -166,7 +159,7 @@ class ChangeFigure:
             d_mean, d_std = distribution_change(s)
             steps = np.arange(1, len(d_mean) + 1)
             for line, d in ((mean_line, d_mean), (std_line, d_std)):
-                values.append(_rolling(d))
+                values.append(moving_average(d))
                 line.set_data(steps, values[-1])
         return np.concatenate(values)
 
