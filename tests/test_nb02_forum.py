@@ -29,3 +29,12 @@ def test_shift_panel_select_starts_one_run():
     assert panel.run.params["activation"] == "relu" and panel.activation.value == "relu"
     assert len(state["shift"]["bn"].rows["step"]) == 1  # step 0 (every 10 steps)
     assert len(panel.lines["bn"][0].get_xdata()) == 1
+
+
+def test_shift_panel_says_when_a_network_diverged():
+    panel = ShiftPanel(lr=0.5, steps=40, seed=0)
+    panel.run.wait(60)
+    assert panel.note.get_text() == ""
+    panel.select("relu", 10 ** panel.lr.max)  # the slider's top end: the ReLU net blows up
+    panel.run.wait(60)
+    assert panel.note.get_text().startswith("without BN diverged at step")

@@ -83,6 +83,8 @@ class ShiftPanel:
         ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02), xlim=(0, steps),
                   title="(b) does it still point the same way?")
         ax[0].legend(loc="lower right", fontsize=8)
+        self.note = self.live.animate(ax[1].text(0.03, 0.05, "", transform=ax[1].transAxes,
+                                                 fontsize=9, color=COLORS["highlight"]))
         self.activation = widgets.ToggleButtons(options=["sigmoid", "relu"], value=activation,
                                                 description="activation")
         self.activation.add_class("bn-ics-activation")
@@ -115,4 +117,7 @@ class ShiftPanel:
             rel, cos = self.lines[kind]
             rel.set_data(rows["step"], diff / np.maximum(norm, 1e-300))
             cos.set_data(rows["step"], np.asarray(rows["cos"])[:, -1])
+        gone = [f"{LABELS[kind]} diverged at step {run['step']}"
+                for kind, run in state["runs"].items() if run["diverged"]]
+        self.note.set_text("; ".join(gone) + (": no step to measure after it" if gone else ""))
         self.live.refresh()
