@@ -25,7 +25,7 @@ ACTIVATION_GAIN = {"relu": np.sqrt(2.0), "tanh": 5.0 / 3.0, "sigmoid": 1.0}
 def _as_float(x):
     """x as a float array: float dtypes kept, anything else float64."""
     x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)  # kind "f": any float dtype
 
 
 def _check_x(x, name, features):

@@ -53,18 +53,33 @@ def test_bad_format():
         LiveFigure(fmt="gif")
 
 
-def test_invalidate_redraws_the_static_background():
+def test_invalidate_redraws_the_static_background_on_the_same_layout():
     live = LiveFigure(figsize=(3, 2), dpi=50)
     line = live.animate(live.axes.plot([0, 1], [0, 1])[0])
+    static = live.axes.plot([0, 1], [1, 0])[0]
     live.refresh()
-    before = decoded(live)
-    live.axes.set_title("static")  # a static change: not visible until invalidated
+    before, position = decoded(live), live.axes.get_position().bounds
+    static.set_ydata([0.5, 0.5])  # a static change: not visible until invalidated
     live.refresh()
     assert np.array_equal(decoded(live), before)
     live.invalidate()
     live.refresh()
     assert not np.array_equal(decoded(live), before)
-    assert line.get_animated()
+    live.axes.set_ylim(-1000, 1000)
+    live.invalidate()
+    live.refresh()
+    assert live.axes.get_position().bounds == position  # wider tick labels: the axes stay put
+    assert line.get_animated() and not static.get_animated()
+
+
+def test_invalidate_with_layout_solves_it_again():
+    live = LiveFigure(figsize=(3, 2), dpi=50)
+    live.refresh()
+    top = live.axes.get_position().y1
+    live.axes.set_title("a title")
+    live.invalidate(layout=True)  # the title needs room: the axes move down
+    live.refresh()
+    assert live.axes.get_position().y1 < top - 0.05
 
 
 def test_panel_runs_update_once_then_on_every_control_change():

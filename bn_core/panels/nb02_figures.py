@@ -2,7 +2,9 @@
 
 Each figure has stream(state), called by a LiveRun every frame with compare_bn_steps()'s state
 (the curves so far, axes limits that only grow), and update(runs), called with compare_bn()'s
-{"plain": history, "bn": history} at the end: the exact limits a blocking run gets.
+{"plain": history, "bn": history} at the end: the tight limits a blocking run gets
+(update(runs, streamed=True) after a stream keeps the grown limits where they fit the curves well:
+stream.settle, no full redraw).
     Fig1Figure     Ioffe & Szegedy's Fig. 1: test accuracy; 15/50/85th percentiles of a unit's input
     ParamsFigure   mean and std of a few units' raw x (entering BN) next to their beta and gamma
     ChangeFigure   per step, how far the next layer's input distribution moves (log scale)
@@ -14,16 +16,7 @@ import numpy as np
 from bn_core.experiments.what_stays_put import KEYS, distribution_change, moving_average
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
-from bn_core.ui.stream import first_frame, grow, set_xlim, so_far
-
-
-def _limits(*arrays, pad=0.05):
-    """(lo, hi) around every finite value of the arrays, padded by `pad` of the range."""
-    values = np.concatenate([np.ravel(a) for a in arrays])
-    values = values[np.isfinite(values)]
-    lo, hi = (values.min(), values.max()) if values.size else (0.0, 1.0)
-    span = max(hi - lo, 1e-3)
-    return lo - pad * span, hi + pad * span
+from bn_core.ui.stream import first_frame, grow, limits, set_xlim, settle, so_far
 
 
 class Fig1Figure:
@@ -63,16 +56,14 @@ class Fig1Figure:
             self.live.invalidate()
         self.live.refresh()
 
-    def update(self, runs):
+    def update(self, runs, streamed=False):
         self._draw({key: (run["eval_step"], run["test_acc"], run["pct"]["step"], run["pct"]["pct"])
                     for key, run in runs.items()})
-        steps = len(runs["bn"]["loss"])
-        ylim = _limits(runs["plain"]["pct"]["pct"], runs["bn"]["pct"]["pct"])
-        for a in self.live.axes:
-            a.set_xlim(0, steps)
-        for a in self.live.axes[1:]:
-            a.set_ylim(*ylim)  # the same scale for both: drifts compare by eye
-        self.live.invalidate()
+        pct = [runs["plain"]["pct"]["pct"], runs["bn"]["pct"]["pct"]]
+        ax = self.live.axes
+        if set_xlim(ax, 0, len(runs["bn"]["loss"])) | _fit(ax[1], limits(*pct), pct, streamed):
+            ax[2].set_ylim(ax[1].get_ylim())  # the same scale for both: drifts compare by eye
+            self.live.invalidate()
         self.live.refresh()
 
 
@@ -114,19 +105,21 @@ class ParamsFigure:
             self.live.invalidate()
         self.live.refresh()
 
-    def update(self, runs):
+    def update(self, runs, streamed=False):
         run = runs["bn"]
         series = [run["z"]["mean"], run["z"]["std"], run["params"]["beta"], run["params"]["gamma"]]
         step = run["z"]["step"]
         self._draw(step, series)
-        for a in self.live.axes:
-            a.set_xlim(0, step[-1] if len(step) > 1 else 1)
+        ax = self.live.axes
+        changed = set_xlim(ax, 0, step[-1] if len(step) > 1 else 1)
         # the x panels and the beta/gamma panels share their scales pairwise (same units)
         for i, j in ((0, 2), (1, 3)):
-            lim = _limits(series[i][:, self.units], series[j][:, self.units])
-            self.live.axes[i].set_ylim(*lim)
-            self.live.axes[j].set_ylim(*lim)
-        self.live.invalidate()
+            values = [series[i][:, self.units], series[j][:, self.units]]
+            if _fit(ax[i], limits(*values), values, streamed) or changed:
+                ax[j].set_ylim(ax[i].get_ylim())
+                changed = True
+        if changed:
+            self.live.invalidate()
         self.live.refresh()
 
 
@@ -172,9 +165,21 @@ class ChangeFigure:
             self.live.invalidate()
         self.live.refresh()
 
-    def update(self, runs):
+    def update(self, runs, streamed=False):
         v = self._draw([runs[key][stat] for key, stat, _, _ in self.CURVES])
         v = v[np.isfinite(v) & (v > 0)]
-        self.live.axes.set(xlim=(0, len(runs["bn"]["loss"])), ylim=(v.min() / 2, v.max() * 2))
-        self.live.invalidate()
+        ax = self.live.axes
+        if set_xlim(ax, 0, len(runs["bn"]["loss"])) | _fit(ax, (v.min() / 2, v.max() * 2), v,
+                                                           streamed, log=True):
+            self.live.invalidate()
         self.live.refresh()
+
+
+def _fit(ax, tight, values, streamed, log=False):
+    """Set ax's y limits to `tight`, or after a stream keep the grown ones if they fit the values
+    well (stream.settle). True if the limits changed (the background must be redrawn)."""
+    if streamed:
+        return settle(ax, tight, values, log)
+    changed = tuple(ax.get_ylim()) != tuple(tight)
+    ax.set_ylim(*tight)
+    return changed

@@ -2,16 +2,18 @@
 
 ScrubFigure: histogram of all P x D values (top) and one dot per feature at (mean, std) (bottom)
 for x (raw, entering BN), x_hat (normalized) and y = gamma * x_hat + beta, at the snapshot nearest
-to a chosen step. While a run trains, extend() adds each new snapshot (the step slider reaches the
-snapshots trained so far); update(runs) redoes everything with the finished run's exact limits.
+to a chosen step. While a run trains, extend() makes its snapshots so far reachable (the step
+slider), and a snapshot's histograms and dots are computed when it is first shown (a frame costs one
+snapshot, not every new one); update(runs) computes every snapshot of a finished run at once, with
+its tight limits.
 Shapes: S snapshots, P probe examples, D features.
 """
 
 import numpy as np
 
 from bn_core.functional import normalize
-from bn_core.panels.nb02_figures import _limits
 from bn_core.ui.live import LiveFigure
+from bn_core.ui.stream import limits
 
 EPS = 1e-5
 
@@ -42,6 +44,9 @@ class ScrubFigure:
         self.text = self.live.animate(ax[0].text(0.02, 0.95, "", transform=ax[0].transAxes,
                                                  va="top", fontsize=10))
         self.steps, self.shown = np.zeros(0, dtype=int), None
+        self.edges, self.top, self.means, self.stds = None, 0.0, (0.0, 0.0), (0.0, 0.0)
+        self.rows = None  # a training run's Snapshots.rows: "x", "out" lists of (P, D)
+        self.hists, self.stats = {}, {}  # snapshot index -> its 3 histograms, 3 (mean, std)
 
     def _set_limits(self, lo, hi, top, means, stds):
         self.shown = None  # whatever is on screen was drawn with other limits
@@ -52,55 +57,60 @@ class ScrubFigure:
             self.live.axes[3 + i].set(xlim=means, ylim=stds)
         self.live.invalidate()
 
+    def _histogram(self, values, lo, hi):
+        """Counts of values in self.bins equal bins over [lo, hi] (numpy's fast path for equal
+        bins: the counts of np.histogram(values, np.linspace(lo, hi, bins + 1)), 4x faster)."""
+        return np.histogram(values, self.bins, (lo, hi))[0]
+
     def update(self, runs):
         """Precompute x, x_hat, y of every snapshot, and fix the axes limits. All three panels
         share one scale, so what moves and what stays put compare by eye."""
         snap = runs["bn"]["snap"]
         data = _panels(snap["x"], snap["out"])  # (S, P, D) each
-        self.steps = snap["step"]
-        lo, hi = np.percentile(np.concatenate([v.ravel() for v in data]), [0.5, 99.5])
-        self.edges = np.linspace(lo, hi, self.bins + 1)
+        self.steps, self.rows = snap["step"], None
+        # the 0.5 / 99.5th percentiles of every 8th value: those of all S x P x D values to the
+        # eye, in an eighth of the time (0.03 s against 0.26 s for notebook 02's 6 million)
+        lo, hi = np.percentile(np.concatenate([v.ravel()[::8] for v in data]), [0.5, 99.5])
         # per snapshot, per panel: the histogram (bins,) and the per-feature (mean, std): (D,)
+        stats = [(v.mean(axis=1), v.std(axis=1)) for v in data]  # (S, D) each, per panel
         snaps = range(len(self.steps))
-        self.hists = [[np.histogram(v[k], self.edges)[0] for v in data] for k in snaps]
-        self.stats = [[(v[k].mean(axis=0), v[k].std(axis=0)) for v in data] for k in snaps]
-        top = 1.05 * max(h.max() for row in self.hists for h in row)
-        means = _limits([m for row in self.stats for m, _ in row])
-        stds = (0, _limits([s for row in self.stats for _, s in row])[1])
+        self.hists = {k: [self._histogram(v[k], lo, hi) for v in data] for k in snaps}
+        self.stats = {k: [(m[k], s[k]) for m, s in stats] for k in snaps}
+        top = 1.05 * max(h.max() for row in self.hists.values() for h in row)
+        means = limits([m for m, _ in stats])
+        stds = (0, limits([s for _, s in stats])[1])
         self._set_limits(lo, hi, top, means, stds)
         self.show(self.steps[-1])
 
     def extend(self, snap_rows, fresh):
-        """Add the snapshots taken since the last call. snap_rows: Snapshots.rows ("step", "x",
-        "out": lists of S_so_far entries). Limits only grow, with room to spare."""
+        """A run that trains: its snapshots so far become reachable. snap_rows: Snapshots.rows
+        ("step", "x", "out": lists that grow). fresh: the run's first call."""
         if fresh:  # the limits stay (they only grow): a first snapshot that fits draws quickly
-            self.steps, self.values, self.hists, self.stats = np.zeros(0, dtype=int), [], [], []
-            self.shown = None
-            if not hasattr(self, "edges"):
-                self.edges, self.top, self.means, self.stds = None, 0.0, (0.0, 0.0), (0.0, 0.0)
-        new = range(len(self.values), len(snap_rows["step"]))
-        if not len(new):
+            self.hists, self.stats, self.shown = {}, {}, None
+        self.rows = snap_rows
+        self.steps = np.asarray(snap_rows["step"][:len(snap_rows["out"])])
+
+    def _snapshot(self, k):
+        """Histograms and per-feature stats of snapshot k, computed the first time it is shown
+        (a training run's). Limits only grow, with room to spare."""
+        if k in self.hists:
             return
-        for k in new:
-            self.values.append(_panels(snap_rows["x"][k], snap_rows["out"][k]))  # (P, D) each
-            self.stats.append([(v.mean(axis=0), v.std(axis=0)) for v in self.values[-1]])
-        self.steps = np.asarray(snap_rows["step"][:len(self.values)])
-        lo, hi = np.percentile(np.concatenate([v.ravel() for v in self.values[-1]]), [0.5, 99.5])
-        means = _limits([m for st in self.stats[-len(new):] for m, _ in st])
-        stds = _limits([s for st in self.stats[-len(new):] for _, s in st])[1]
+        values = _panels(self.rows["x"][k], self.rows["out"][k])  # (P, D) each
+        self.stats[k] = [(v.mean(axis=0), v.std(axis=0)) for v in values]
+        lo, hi = np.percentile(np.concatenate([v.ravel() for v in values]), [0.5, 99.5])
         wider = self.edges is None or lo < self.edges[0] or hi > self.edges[-1]
-        if wider:  # new bins: every histogram again (rare: the range has room to spare)
-            span = hi - lo
+        if wider:
+            span = hi - lo  # new bins, with room: every histogram computed so far is stale
             if self.edges is not None:
                 lo, hi = min(lo, self.edges[0]), max(hi, self.edges[-1])
+            self.hists = {}
             self.edges = np.linspace(lo - 0.3 * span, hi + 0.3 * span, self.bins + 1)
-            self.hists = []
-        for v in self.values[len(self.hists):]:
-            self.hists.append([np.histogram(p, self.edges)[0] for p in v])
-        top = 1.05 * max(h.max() for row in self.hists[-len(new):] for h in row)
-        grown = (wider or top > self.top or means[0] < self.means[0] or means[1] > self.means[1]
-                 or stds > self.stds[1])
-        if grown:
+        self.hists[k] = [self._histogram(v, self.edges[0], self.edges[-1]) for v in values]
+        top = 1.05 * max(h.max() for h in self.hists[k])
+        means = limits([m for m, _ in self.stats[k]])
+        stds = limits([s for _, s in self.stats[k]])[1]
+        if (wider or top > self.top or means[0] < self.means[0]
+                or means[1] > self.means[1] or stds > self.stds[1]):
             self.top = max(self.top, 1.3 * top)
             self.means = (min(self.means[0], means[0]), max(self.means[1], means[1]))
             self.stds = (0, max(self.stds[1], 1.2 * stds))
@@ -116,6 +126,7 @@ class ScrubFigure:
         k = int(np.argmin(np.abs(self.steps - step)))
         if lazy and self.shown == k:
             return k
+        self._snapshot(k)
         self.shown = k
         for i in range(3):
             mean, std = self.stats[k][i]

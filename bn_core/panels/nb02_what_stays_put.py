@@ -30,7 +30,7 @@ class WhatStaysPut:
     step slider scrubbing ScrubFigure through training. frame_seconds: time between frames."""
 
     def __init__(self, lr=0.5, steps=1000, seed=0, unit=0, data=None, snapshot_every=10,
-                 frame_seconds=0.12):
+                 frame_seconds=0.15):
         cached = None if data is not None else lookup(  # the same numbers, trained once before
             compare_bn, lr=lr, steps=steps, seed=seed, unit=unit, snapshot_every=snapshot_every)
         data = load_digits_split() if data is None else data  # here: imports stay off the thread
@@ -90,6 +90,8 @@ class WhatStaysPut:
     def _draw(self, state):
         """One frame: every figure gets the curves so far, one at a time (LiveRun holds DRAW_LOCK
         for each, and lets a control's callback in between)."""
+        if state["step"] == state["steps"]:
+            return  # the last state: _done draws it with its exact limits, once
         for fig in (self.fig1, self.params, self.change):
             fig.stream(state)
             yield
@@ -97,14 +99,19 @@ class WhatStaysPut:
         self.show_step(self.step.value, lazy=True)
 
     def _done(self, state):
-        """The run reached its end: exact limits (as a blocking run's), final numbers."""
-        self.show_runs(histories(state), self.run.params["lr"])
+        """The run reached its end: the whole curves, on the limits grown while it trained where
+        they fit them well (no full redraw), and the final numbers."""
+        self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
+        self.show_runs(histories(state), self.run.params["lr"], streamed=True)
         self.completed.value = f"runs completed: {self.run.completed}"
 
-    def show_runs(self, runs, lr, note=""):
-        """Every figure and the status for finished histories {"plain": ..., "bn": ...}."""
-        for fig in (self.fig1, self.params, self.change, self.scrub):
-            fig.update(runs)
+    def show_runs(self, runs, lr, note="", streamed=False):
+        """Every figure and the status for finished histories {"plain": ..., "bn": ...}.
+        streamed: the figures have just streamed this run (the scrub figure has every snapshot)."""
+        for fig in (self.fig1, self.params, self.change):
+            fig.update(runs, streamed)
+        if not streamed:
+            self.scrub.update(runs)
         self.show_step(self.step.value)
         self.runs = runs
         seconds = runs["bn"]["seconds"] + runs["plain"]["seconds"]

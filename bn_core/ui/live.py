@@ -25,6 +25,9 @@ with .widget (controls above the figure) and .data (what update returned last).
 
 Axes limits stay fixed while sliders move (so movement is visible); after changing something
 static (limits, labels), call `live.invalidate()` and the next refresh redraws the background.
+The layout (constrained) is solved once, at the first draw, and then kept: new limits never make
+the axes jump, and a redraw costs no layout (for notebook 02's figures, ~0.14 s of ~0.25 s per
+figure). `live.invalidate(layout=True)` solves it again (for a change of the figure's structure).
 """
 
 import io
@@ -86,7 +89,7 @@ class LiveFigure:
         self.widget = widgets.Image(format=fmt, width=width, height=height)
         self.widget.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
         self.artists = []
-        self._background = None
+        self._background, self._laid_out = None, False
 
     def animate(self, *artists):
         """Mark artists (lines, stairs, texts, collections) as the ones refresh() redraws."""
@@ -95,9 +98,11 @@ class LiveFigure:
             self.artists.append(artist)
         return artists[0] if len(artists) == 1 else artists
 
-    def invalidate(self):
-        """Something static changed (limits, labels): redraw the background on the next refresh."""
+    def invalidate(self, layout=False):
+        """Something static changed (limits, labels): redraw the background on the next refresh.
+        layout: also solve the layout again (the axes may move by a few pixels)."""
         self._background = None
+        self._laid_out = self._laid_out and not layout
 
     def refresh(self):
         """Render the current state of the animated artists into the widget."""
@@ -106,10 +111,11 @@ class LiveFigure:
 
     def _render(self):
         if self._background is None:
-            # full draw once: solve the layout, then freeze it so axes never jump
-            self.figure.set_layout_engine("constrained")
+            if not self._laid_out:  # the first draw solves the layout, then it stays put
+                self.figure.set_layout_engine("constrained")
             self.canvas.draw()
             self.figure.set_layout_engine("none")
+            self._laid_out = True
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.canvas.restore_region(self._background)
         for artist in self.artists:

@@ -4,6 +4,8 @@
     so_far(state, ...)   a recorder field of a train_steps state (or of one of several), so far
     first_frame(state)   whether a figure draws this run for the first time (limits start afresh)
     grow(ax, values)     y limits that hold the values, widened with room to spare, never shrunk
+    limits(*arrays)      tight (lo, hi) around every finite value (a finished run's limits)
+    settle(ax, ...)      at a streamed run's end: keep the grown limits if they fit, else tight
 
 Per-run caches live in the run's state dict (state["views"]): a new run starts afresh.
 """
@@ -67,6 +69,30 @@ def grow(ax, values, fresh, log=False, pad=0.3):
     if not fresh:
         lo, hi = min(lo, cur[0]), max(hi, cur[1])
     ax.set_ylim(*((10**lo, 10**hi) if log else (lo, hi)))
+    return True
+
+
+def limits(*arrays, pad=0.05):
+    """(lo, hi) around every finite value of the arrays, padded by `pad` of the range."""
+    values = np.concatenate([np.ravel(a) for a in arrays])
+    values = values[np.isfinite(values)]
+    lo, hi = (values.min(), values.max()) if values.size else (0.0, 1.0)
+    span = max(hi - lo, 1e-3)
+    return lo - pad * span, hi + pad * span
+
+
+def settle(ax, tight, values, log=False, fill=0.5):
+    """At the end of a run the figure streamed: keep ax's y limits (grown while it trained) if they
+    hold every value and the values span at least `fill` of them, else set `tight` (the limits a
+    finished run gets). A kept limit costs no full redraw. Returns True if the limits changed."""
+    values = np.ravel(values)
+    values = values[np.isfinite(values) & (values > 0)] if log else values[np.isfinite(values)]
+    t = np.log10(values) if log else values
+    cur = np.log10(ax.get_ylim()) if log else np.asarray(ax.get_ylim())
+    if t.size and cur[0] <= t.min() and t.max() <= cur[1] and \
+            t.max() - t.min() >= fill * (cur[1] - cur[0]):
+        return False
+    ax.set_ylim(*tight)
     return True
 
 
