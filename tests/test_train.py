@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from bn_core.data import load_digits_split, make_spirals, minibatches
+from bn_core.data import DIGITS, load_digits_split, make_spirals, minibatches
 from bn_core.experiments.what_stays_put import compare_bn, distribution_change
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Sigmoid, mlp
@@ -38,6 +38,16 @@ def test_digits_split_is_fixed_disjoint_and_scaled():
     train_rows = {row.tobytes() for row in x_train}
     assert not any(row.tobytes() in train_rows for row in x_test)
     assert not np.array_equal(load_digits_split(seed=1)[1], y_train)
+
+
+def test_shipped_digits_are_scikit_learns():
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    digits = sklearn_datasets.load_digits()
+    with np.load(DIGITS) as shipped:
+        np.testing.assert_array_equal(shipped["pixels"], digits.data)
+        np.testing.assert_array_equal(shipped["labels"], digits.target)
+    x_train, *_ = load_digits_split()  # the loader reads the shipped file, not scikit-learn
+    assert x_train.dtype == np.float64
 
 
 def test_minibatches_are_full_and_cover_an_epoch():
