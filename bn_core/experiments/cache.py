@@ -25,8 +25,9 @@ import os
 import shutil
 from pathlib import Path
 
+from bn_core._cache_dir import cache_dir
+
 PACKAGE = Path(__file__).resolve().parents[1]
-OFF = {"off", "0", "no", "false", "none"}
 
 
 def code_version():
@@ -37,15 +38,6 @@ def code_version():
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def cache_dir():
-    """The cache's root folder (Path), or None when caching is turned off."""
-    chosen = os.environ.get("BN_CORE_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in OFF or not chosen.strip() else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bn_core"
 
 
 @functools.lru_cache(maxsize=4)

@@ -3,6 +3,9 @@ identity recovery) wired to `experiments.live_batch.explore` and the three-panel
 `nb01_figure.py`, with one readout per panel.
 
     panel = build_panel(seed=0)       # display(panel) shows the controls, the figure, the readouts
+
+At open the figure is its stored first picture (ui.poster) if an earlier kernel drew it: the
+figure (nb01_figure, matplotlib) is built when the learner first moves a control.
 """
 
 import ipywidgets as widgets
@@ -17,8 +20,9 @@ from bn_core.experiments.live_batch import (
     identity_error,
     readout,
 )
-from bn_core.panels.nb01_figure import ExplorerFigure
+from bn_core.ui import poster
 
+FIGSIZE = (11, 6)  # nb01_figure.ExplorerFigure's
 IDENTITY_OFF = "identity recovery: off (the button sets gamma_j = sqrt(var_j + eps), beta_j = mu_j)"
 
 
@@ -39,8 +43,8 @@ class Explorer:
     def __init__(self, seed=0):
         self.base = draw_base(np.random.default_rng(seed))
         self._make_controls()
-        self.figure = ExplorerFigure()
-        self.figure.widget.add_class("bn-figure")
+        self.image = poster.image_widget(FIGSIZE).add_class("bn-figure")
+        self._figure = None  # built when first needed
         self.identity, self._quiet = False, False
         for control in self.controls:
             control.observe(self._on_control, names="value")
@@ -52,11 +56,26 @@ class Explorer:
                 widgets.VBox([self.gamma, self.beta, widgets.HBox([mode_label, self.mode])]),
                 widgets.VBox([self.n, self.shift, self.scale]),
                 widgets.VBox([self.forum, self.identity_button])]),
-            self.figure.widget,
+            self.image,
             widgets.HBox(list(self.readouts.values())),
             self.identity_readout,
         ])
-        self.update()
+        self.update(at_open=True)
+
+    @property
+    def figure(self):
+        """The ExplorerFigure, built (matplotlib imported) the first time it is needed; it then
+        draws the frame on show, replacing the stored picture."""
+        if self._figure is None:
+            from bn_core.panels.nb01_figure import ExplorerFigure
+
+            self._figure = ExplorerFigure(FIGSIZE, widget=self.image)
+            self._draw()
+        return self._figure
+
+    def _draw(self):
+        f = self.frame
+        self.figure.show(f.x, f.x_hat, f.y, f.gamma, f.beta)
 
     def _make_controls(self):
         fs = widgets.FloatSlider
@@ -109,12 +128,20 @@ class Explorer:
         self.identity = True  # gamma, beta are per-feature vectors now: show the mode that says so
         self._set(mode="per feature")
 
-    def update(self):
-        """Recompute the frame from the controls; redraw the figure and the readouts."""
+    def update(self, at_open=False):
+        """Recompute the frame from the controls; redraw the figure and the readouts.
+        at_open: show the stored picture of this frame if there is one, else draw and store it."""
         f = explore(self.base, self.gamma.value, self.beta.value, self.n.value, self.shift.value,
                     self.scale.value, self.mode.value, self.identity)
         self.frame = f
-        self.figure.show(f.x, f.x_hat, f.y, f.gamma, f.beta)
+        key = poster.poster_key("nb01.explorer", f.x, f.x_hat, f.y, f.gamma, f.beta)
+        if not (at_open and poster.show(self.image, key)):
+            if self._figure is not None:
+                self._draw()
+            else:
+                self.figure  # noqa: B018  (built, it draws this frame)
+            if at_open:
+                poster.store(key, self.image)
         for key, name, a in (("raw", "raw x", f.x), ("norm", "x_hat", f.x_hat), ("out", "y", f.y)):
             lines = readout(name, a, sep="<br>")
             self.readouts[key].value = f"<div style='line-height: 1.4'>{lines}</div>"

@@ -96,8 +96,10 @@ class _Panel:
 class ExplorerFigure:
     """The figure; `show(z, x_hat, y, gamma, beta)` redraws it in place, `widget` displays it."""
 
-    def __init__(self, figsize=(11, 6), dpi=80):
-        self.live = LiveFigure(2, 3, figsize=figsize, dpi=dpi)
+    FIGSIZE = (11, 6)
+
+    def __init__(self, figsize=FIGSIZE, dpi=80, widget=None):
+        self.live = LiveFigure(2, 3, figsize=figsize, dpi=dpi, widget=widget)
         self.widget = self.live.widget
         (h_raw, h_norm, h_out), (d_raw, d_norm, d_out) = self.live.axes.reshape(2, 3)
         self._style_raw(h_raw, d_raw)

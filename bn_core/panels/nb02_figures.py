@@ -20,8 +20,8 @@ from bn_core.ui.stream import first_frame, grow, limits, set_xlim, settle, so_fa
 
 
 class Fig1Figure:
-    def __init__(self, unit=0):
-        self.live = LiveFigure(1, 3, figsize=(12, 3.3))
+    def __init__(self, unit=0, widget=None):
+        self.live = LiveFigure(1, 3, figsize=(12, 3.3), widget=widget)
         ax = self.live.axes
         self.acc = {k: self.live.animate(ax[0].plot([], [], color=COLORS[k], label=LABELS[k])[0])
                     for k in KEYS}
@@ -71,9 +71,9 @@ class ParamsFigure:
     TITLES = ("mean of x (before BN)", "std of x (before BN)", "beta (after BN: y's mean)",
               "gamma (after BN: y's std is |gamma|)")
 
-    def __init__(self, units=(0, 1, 2, 3)):
+    def __init__(self, units=(0, 1, 2, 3), widget=None):
         self.units = list(units)
-        self.live = LiveFigure(2, 2, figsize=(11, 5.2))
+        self.live = LiveFigure(2, 2, figsize=(11, 5.2), widget=widget)
         ax = self.live.axes
         self.lines = []
         for a, title in zip(ax, self.TITLES, strict=True):
@@ -130,8 +130,8 @@ class ChangeFigure:
               ("bn", "next", "with BN: y = gamma * x_hat + beta", COLORS["bn"]),
               ("bn", "z", "with BN: raw x (BN absorbs it)", COLORS["context"]))
 
-    def __init__(self):
-        self.live = LiveFigure(1, 1, figsize=(11, 3.6))
+    def __init__(self, widget=None):
+        self.live = LiveFigure(1, 1, figsize=(11, 3.6), widget=widget)
         ax = self.live.axes
         self.lines = []
         for _, _, label, color in self.CURVES:

@@ -6,6 +6,8 @@
     ShiftPanel    Santurkar et al.'s gradient-based internal covariate shift, without and with BN:
                   ||G - G'|| / ||G|| and cos(G, G') for the last layer's weights over training
 Each has .run (the LiveRun: .wait() returns the last state), .widget (controls, figure, run bar).
+A stored end (the warm cache) is shown as its stored picture (ui.poster): the figure (.live) is
+built, and matplotlib imported, when a run first needs drawing.
 """
 
 import ipywidgets as widgets
@@ -14,8 +16,8 @@ import numpy as np
 from bn_core.experiments import freeze, ics
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.what_stays_put import distribution_change
-from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import COLORS, LABELS
+from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
 FLOOR = 1e-7  # drift on a log axis: frozen BN's mean does not move (0), its std only through eps
@@ -30,31 +32,45 @@ def _lr_slider(value, cls):
 class FreezePanel:
     """The four networks of experiments.freeze, trained in lockstep, drawn as they learn."""
 
+    FIGSIZE = (12, 3.4)
+
     def __init__(self, lr=0.5, steps=200, seed=0, autostart=True):
-        self.live = LiveFigure(1, 3, figsize=(12, 3.4))
-        ax = self.live.axes
-        self.lines = {}
-        for kind in freeze.KINDS:
-            style = {"color": COLORS[kind], "label": LABELS[kind]}
-            self.lines[kind] = [self.live.animate(a.plot([], [], **style)[0]) for a in ax]
-        ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1), xlim=(0, steps),
-                  title="(a) test accuracy")
-        ax[1].set(xlabel="training step", ylabel="minibatch loss (mean of 20 steps)",
-                  yscale="log", ylim=(3e-3, 5), xlim=(0, steps), title="(b) training loss")
-        ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
-                  ylabel="per-step change of y's\nper-feature mean + std",
-                  title="(c) drift of the next layer's input y")
-        ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
-                   fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
-        ax[0].legend(loc="center right", fontsize=8)
+        self.steps, self.image, self._live = steps, image_widget(self.FIGSIZE), None
         self.lr = _lr_slider(lr, "bn-forum-lr")
         self.run = LiveRun(freeze.freeze_steps, self.draw, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed},
-                           lookup=final_lookup(freeze.freeze_steps))  # warmed defaults: no training
+                           lookup=final_lookup(freeze.freeze_steps),  # warmed defaults: no training
+                           poster=RunPosters("nb02.freeze", self.image))
         self.lr.observe(lambda change: self.run.restart(lr=change["new"]), "value")
-        self.widget = widgets.VBox([self.lr, self.live.widget, self.run.widget])
+        self.widget = widgets.VBox([self.lr, self.image, self.run.widget])
+
+    @property
+    def live(self):
+        """The LiveFigure, built the first time a state is drawn."""
+        if self._live is None:
+            from bn_core.ui.live import LiveFigure
+
+            live, steps = LiveFigure(1, 3, figsize=self.FIGSIZE, widget=self.image), self.steps
+            ax = live.axes
+            self.lines = {}
+            for kind in freeze.KINDS:
+                style = {"color": COLORS[kind], "label": LABELS[kind]}
+                self.lines[kind] = [live.animate(a.plot([], [], **style)[0]) for a in ax]
+            ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1), xlim=(0, steps),
+                      title="(a) test accuracy")
+            ax[1].set(xlabel="training step", ylabel="minibatch loss (mean of 20 steps)",
+                      yscale="log", ylim=(3e-3, 5), xlim=(0, steps), title="(b) training loss")
+            ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
+                      ylabel="per-step change of y's\nper-feature mean + std",
+                      title="(c) drift of the next layer's input y")
+            ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
+                       fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
+            ax[0].legend(loc="center right", fontsize=8)
+            self._live = live
+        return self._live
 
     def draw(self, state):
+        live = self.live
         for kind, run in state["runs"].items():
             acc, loss, drift = self.lines[kind]
             acc.set_data(run["eval_step"], run["test_acc"])
@@ -65,39 +81,53 @@ class FreezePanel:
                 d_mean, d_std = distribution_change({key: np.asarray(rows[key])
                                                      for key in ("mean", "std")})
                 drift.set_data(np.arange(1, len(d_mean) + 1), np.maximum(d_mean + d_std, FLOOR))
-        self.live.refresh()
+        live.refresh()
 
 
 class ShiftPanel:
     """ics.ics_steps without and with BN, for a sigmoid or a ReLU network."""
 
+    FIGSIZE = (11, 3.4)
+
     def __init__(self, lr=0.5, steps=200, seed=0, activation="sigmoid", autostart=True):
-        self.live = LiveFigure(1, 2, figsize=(11, 3.4))
-        ax = self.live.axes
-        self.lines = {kind: [self.live.animate(a.plot([], [], color=COLORS[kind],
-                                                      label=LABELS[kind])[0]) for a in ax]
-                      for kind in ("plain", "bn")}
-        ax[0].set(xlabel="training step", yscale="log", ylim=(1e-3, 3), xlim=(0, steps),
-                  ylabel="||G - G'|| / ||G||", title="(a) how much the last layer's gradient\n"
-                  "changes when the layers below step")
-        ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02), xlim=(0, steps),
-                  title="(b) does it still point the same way?")
-        ax[0].legend(loc="lower right", fontsize=8)
-        self.note = self.live.animate(ax[1].text(0.03, 0.05, "", transform=ax[1].transAxes,
-                                                 fontsize=9, color=COLORS["highlight"]))
+        self.steps, self.image, self._live = steps, image_widget(self.FIGSIZE), None
         self.activation = widgets.ToggleButtons(options=["sigmoid", "relu"], value=activation,
                                                 description="activation")
         self.activation.add_class("bn-ics-activation")
         self.lr = _lr_slider(lr, "bn-ics-lr")
         self.run = LiveRun(ics.ics_steps, self.draw, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed,
-                                   "activation": activation}, lookup=final_lookup(ics.ics_steps))
+                                   "activation": activation}, lookup=final_lookup(ics.ics_steps),
+                           poster=RunPosters("nb02.ics", self.image))
         self._quiet = False  # set while select() moves the widgets itself
         for name, control in (("activation", self.activation), ("lr", self.lr)):
             control.observe(
                 lambda c, name=name: self._quiet or self.run.restart(**{name: c["new"]}), "value")
-        self.widget = widgets.VBox([widgets.HBox([self.activation, self.lr]), self.live.widget,
+        self.widget = widgets.VBox([widgets.HBox([self.activation, self.lr]), self.image,
                                     self.run.widget])
+
+    @property
+    def live(self):
+        """The LiveFigure, built the first time a state is drawn."""
+        if self._live is None:
+            from bn_core.ui.live import LiveFigure
+
+            live = LiveFigure(1, 2, figsize=self.FIGSIZE, widget=self.image)
+            ax = live.axes
+            self.lines = {kind: [live.animate(a.plot([], [], color=COLORS[kind],
+                                                     label=LABELS[kind])[0]) for a in ax]
+                          for kind in ("plain", "bn")}
+            ax[0].set(xlabel="training step", yscale="log", ylim=(1e-3, 3),
+                      xlim=(0, self.steps), ylabel="||G - G'|| / ||G||",
+                      title="(a) how much the last layer's gradient\nchanges when the layers "
+                      "below step")
+            ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02),
+                      xlim=(0, self.steps), title="(b) does it still point the same way?")
+            ax[0].legend(loc="lower right", fontsize=8)
+            self.note = live.animate(ax[1].text(0.03, 0.05, "", transform=ax[1].transAxes,
+                                                fontsize=9, color=COLORS["highlight"]))
+            self._live = live
+        return self._live
 
     def select(self, activation, lr):
         """Show another network: set both controls, start one run (not two)."""
@@ -109,6 +139,7 @@ class ShiftPanel:
         return self.run.restart(activation=activation, lr=lr)
 
     def draw(self, state):
+        live = self.live
         for kind, recorder in state["shift"].items():
             rows = recorder.rows
             if not rows["step"]:
@@ -120,4 +151,4 @@ class ShiftPanel:
         gone = [f"{LABELS[kind]} diverged at step {run['step']}"
                 for kind, run in state["runs"].items() if run["diverged"]]
         self.note.set_text("; ".join(gone) + (": no step to measure after it" if gone else ""))
-        self.live.refresh()
+        live.refresh()

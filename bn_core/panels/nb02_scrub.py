@@ -29,9 +29,9 @@ class ScrubFigure:
 
     NAMES = ("x (raw, entering BN)", "x_hat (normalized)", "y = gamma * x_hat + beta")
 
-    def __init__(self, bins=40):
+    def __init__(self, bins=40, widget=None):
         self.bins = bins
-        self.live = LiveFigure(2, 3, figsize=(12, 5.4))
+        self.live = LiveFigure(2, 3, figsize=(12, 5.4), widget=widget)
         ax = self.live.axes
         self.stairs, self.dots = [], []
         for i, name in enumerate(self.NAMES):

@@ -10,8 +10,10 @@ ScrubFigure) and the controls:
     status    the lr of the figures and, once done, the final accuracies; "runs completed: n"
 The notebook's numbers come from `dash.wait()`: the finished run's compare_bn() histories, equal to
 a blocking compare_bn() at the same arguments. At open, when the on-disk cache already holds the
-default run (`python -m bn_core.experiments.warm`, or an earlier learner), the panel shows it at
+default run (`python -m bn_core.panels.warm`, or an earlier learner), the panel shows it at
 once instead of training in every learner's kernel; play, reset or a new lr train live.
+At open the figures are their stored first images (ui.poster) when there are some: matplotlib is
+imported, and a figure built, when a control first needs it (`dash.figure(name)`; `dash.fig1`...).
 """
 
 import ipywidgets as widgets
@@ -19,10 +21,13 @@ import ipywidgets as widgets
 from bn_core.data import load_digits_split
 from bn_core.experiments.cache import lookup
 from bn_core.experiments.what_stays_put import KEYS, compare_bn, compare_bn_steps, histories
-from bn_core.panels.nb02_figures import ChangeFigure, Fig1Figure, ParamsFigure, first_frame
-from bn_core.panels.nb02_scrub import ScrubFigure
-from bn_core.ui.live import DRAW_LOCK, FOREGROUND
+from bn_core.ui import poster
+from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 from bn_core.ui.runner import LiveRun
+from bn_core.ui.stream import first_frame
+
+# the figures (nb02_figures, nb02_scrub) and their sizes in inches
+SIZES = {"fig1": (12, 3.3), "params": (11, 5.2), "change": (11, 3.6), "scrub": (12, 5.4)}
 
 
 class WhatStaysPut:
@@ -36,9 +41,10 @@ class WhatStaysPut:
         data = load_digits_split() if data is None else data  # here: imports stay off the thread
         self.experiment = {"steps": steps, "seed": seed, "unit": unit, "data": data,
                            "snapshot_every": snapshot_every}
-        self.fig1, self.params = Fig1Figure(unit), ParamsFigure()
-        self.change, self.scrub = ChangeFigure(), ScrubFigure()
-        self.scrub.live.widget.add_class("bn-scrub-figure")
+        self.experiment_key = (steps, seed, unit, snapshot_every)  # the pictures depend on these
+        self.images = {name: poster.image_widget(size) for name, size in SIZES.items()}
+        self.images["scrub"].add_class("bn-scrub-figure")
+        self._figures = {}  # name -> figure, built when first needed
         self.runs = None  # compare_bn()'s histories of the last run that finished
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
                                          description="lr", continuous_update=False)
@@ -60,6 +66,29 @@ class WhatStaysPut:
             self.restart(lr)
         else:
             self.show_runs(cached, lr, note=" (read from the cache: press play to watch it train)")
+
+    def figure(self, name):
+        """Figure `name` of SIZES, built (matplotlib imported) the first time it is needed; it
+        takes over its image from the stored first picture and draws the last finished run."""
+        if name not in self._figures:
+            from bn_core.panels.nb02_figures import ChangeFigure, Fig1Figure, ParamsFigure
+            from bn_core.panels.nb02_scrub import ScrubFigure
+
+            with DRAW_LOCK:
+                image = self.images[name]
+                figure = {"fig1": lambda: Fig1Figure(self.experiment["unit"], widget=image),
+                          "params": lambda: ParamsFigure(widget=image),
+                          "change": lambda: ChangeFigure(widget=image),
+                          "scrub": lambda: ScrubFigure(widget=image)}[name]()
+                if self.runs is not None:
+                    figure.update(self.runs)
+                self._figures[name] = figure
+        return self._figures[name]
+
+    fig1 = property(lambda self: self.figure("fig1"))
+    params = property(lambda self: self.figure("params"))
+    change = property(lambda self: self.figure("change"))
+    scrub = property(lambda self: self.figure("scrub"))
 
     def restart(self, lr):
         """Train both networks at learning rate lr, live (the running one, if any, gives way)."""
@@ -107,13 +136,25 @@ class WhatStaysPut:
 
     def show_runs(self, runs, lr, note="", streamed=False):
         """Every figure and the status for finished histories {"plain": ..., "bn": ...}.
-        streamed: the figures have just streamed this run (the scrub figure has every snapshot)."""
-        for fig in (self.fig1, self.params, self.change):
-            fig.update(runs, streamed)
-        if not streamed:
-            self.scrub.update(runs)
-        self.show_step(self.step.value)
+        streamed: the figures have just streamed this run (the scrub figure has every snapshot).
+        A figure not built yet shows its stored picture for these histories, if there is one."""
         self.runs = runs
+        for name in SIZES:
+            figure = self._figures.get(name)
+            if figure is None:
+                key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
+                if not poster.show(self.images[name], key):
+                    self.figure(name)  # draws self.runs
+                    poster.store(key, self.images[name])
+            elif name != "scrub":
+                figure.update(runs, streamed)
+            elif not streamed:
+                figure.update(runs)
+        if "scrub" in self._figures:
+            self.show_step(self.step.value)
+        else:  # the stored picture shows the last snapshot
+            steps = runs["bn"]["snap"]["step"]
+            self.shown.value = f"showing step {steps[-1]} ({len(steps)} snapshots so far)"
         seconds = runs["bn"]["seconds"] + runs["plain"]["seconds"]
         acc = {k: runs[k]["test_acc"][-1] for k in KEYS}
         self.status.value = (f"lr = {lr:.3g}: trained both in {seconds:.1f} s; "

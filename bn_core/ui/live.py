@@ -31,7 +31,6 @@ figure). `live.invalidate(layout=True)` solves it again (for a change of the fig
 """
 
 import io
-import threading
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -40,44 +39,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-# One lock for every figure of the kernel: a LiveRun draws from its worker thread while a slider's
-# callback may draw on the kernel's thread; matplotlib is not thread-safe, so they take turns.
-DRAW_LOCK = threading.RLock()
-
-
-class Foreground:
-    """`with FOREGROUND:` around a control's callback on the kernel's thread: while any is in
-    progress, LiveRun workers wait between two steps (at most 0.5 s), so the callback gets the
-    CPU and the GIL and answers as fast as when nothing trains (the step scrubber, mostly)."""
-
-    def __init__(self):
-        self._count, self._lock, self._idle = 0, threading.Lock(), threading.Event()
-        self._idle.set()
-
-    def __enter__(self):
-        with self._lock:
-            self._count += 1
-            self._idle.clear()
-        return self
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._count -= 1
-            if self._count == 0:
-                self._idle.set()
-
-    def wait(self, timeout=None):
-        """Return once no callback is in progress (True), or after `timeout` s (False)."""
-        return self._idle.wait(timeout)
-
-
-FOREGROUND = Foreground()
+from bn_core.ui.locks import DRAW_LOCK, FOREGROUND  # noqa: F401  (importable from here as before)
+from bn_core.ui.poster import image_widget
 
 
 class LiveFigure:
     """A matplotlib Figure (no pyplot, no global state) rendered to an ipywidgets.Image."""
 
-    def __init__(self, nrows=1, ncols=1, figsize=(9, 3), dpi=80, fmt="jpeg", **subplot_kw):
+    def __init__(self, nrows=1, ncols=1, figsize=(9, 3), dpi=80, fmt="jpeg", widget=None,
+                 **subplot_kw):
+        """widget: render into this ipywidgets.Image (ui.poster.image_widget(figsize, dpi, fmt)),
+        already on show, instead of a new one."""
         if fmt not in ("jpeg", "png"):
             raise ValueError(f"fmt: got {fmt!r}; expected 'jpeg' or 'png'")
         self.fmt = fmt
@@ -85,9 +57,11 @@ class LiveFigure:
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         self.axes = axes.ravel() if axes.size > 1 else axes[0, 0]
-        width, height = (int(round(v * dpi)) for v in figsize)
-        self.widget = widgets.Image(format=fmt, width=width, height=height)
-        self.widget.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
+        self.widget = image_widget(figsize, dpi, fmt) if widget is None else widget
+        size = (str(int(round(figsize[0] * dpi))), str(int(round(figsize[1] * dpi))), fmt)
+        if (str(self.widget.width), str(self.widget.height), self.widget.format) != size:
+            raise ValueError(f"widget: got a {self.widget.width} x {self.widget.height} "
+                             f"{self.widget.format} Image; expected {size[0]} x {size[1]} {fmt}")
         self.artists = []
         self._background, self._laid_out = None, False
 

@@ -21,6 +21,9 @@ step (a few ms of work); `draw(state)` puts that state on the figures:
 
 lookup(params) -> a stored final state or None (e.g. experiments.cache.final_lookup): a run started
 by a control shows a stored end at once instead of training; play, step and reset always train.
+poster (ui.poster.RunPosters): a stored end is not even drawn if a picture of it is stored (the
+figure's image shows it; `draw` is first called for a state that was not stored); the first kernel
+that draws a stored end keeps its picture.
 
 Same seed, same numbers: the worker exhausts the same generator a blocking call would. The state
 passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"] for
@@ -32,7 +35,7 @@ import threading
 import time
 
 from bn_core.ui.interrupt import LIVE_RUNS, install_interrupt_handler
-from bn_core.ui.live import DRAW_LOCK, FOREGROUND
+from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 from bn_core.ui.palette import COLORS
 from bn_core.ui.run_controls import RunControls, error_html
 from bn_core.ui.run_flags import Run
@@ -53,11 +56,12 @@ class LiveRun:
     """
 
     def __init__(self, start, draw, params=None, frame_seconds=0.1, autostart=True,
-                 on_done=None, progress=default_progress, lookup=None):
+                 on_done=None, progress=default_progress, lookup=None, poster=None):
         if frame_seconds <= 0:
             raise ValueError(f"frame_seconds: got {frame_seconds!r}; expected > 0")
         self._start, self._draw, self._on_done = start, draw, on_done
         self._lookup = lookup  # lookup(params): a stored final state for params, or None
+        self._poster = poster  # .show(params) -> True if a picture of the stored end is on show
         self.progress = progress
         self.params = dict(params or {})
         self.frame_seconds = frame_seconds
@@ -152,7 +156,8 @@ class LiveRun:
         try:
             final = None if self._lookup is None or run.fresh else \
                 self._lookup(run.params)  # a stored end for these params: shown, not trained
-            states = iter([final]) if final is not None else self._start(**run.params)
+            run.state = final  # a stored end: no step to train, no frame to draw but the last
+            states = iter(()) if final is not None else self._start(**run.params)
             last_frame, since_frame, gap = 0.0, 0, self.frame_seconds
             for state in states:
                 FOREGROUND.wait(0.5)  # a control's callback is drawing: let it have the CPU
@@ -179,7 +184,11 @@ class LiveRun:
                         states.close()
                         return
             if run.state is not None and not run.cancelled.is_set():
-                self._show(run, run.state, final=True)
+                pictured = final is not None and self._poster is not None and \
+                    self._poster.show(run.params)
+                self._show(run, run.state, final=True, draw=not pictured)
+                if final is not None and not pictured and self._poster is not None:
+                    self._poster.store(run.params)
                 run.finished = True
                 self.completed += 1
                 with DRAW_LOCK:  # a newer run may not be drawn over by this one's end
@@ -195,11 +204,12 @@ class LiveRun:
             if run is self._run:
                 self._sync_buttons(playing=False)
 
-    def _show(self, run, state, final=False):
+    def _show(self, run, state, final=False, draw=True):
         """Draw a frame. A draw that is a generator function is drawn in parts (one figure per
-        `yield`): between two, the lock is free and a control's callback goes first."""
+        `yield`): between two, the lock is free and a control's callback goes first.
+        draw=False: only the readout (a stored picture shows the state)."""
         parts = None
-        while True:
+        while draw:
             with DRAW_LOCK:
                 if run is not self._run or run.cancelled.is_set():
                     return  # superseded: a newer run owns the figures

@@ -1,0 +1,122 @@
+"""First images ("posters"): what a figure shows when its notebook opens, kept on disk, so that a
+kernel shows it without importing matplotlib or drawing anything. The figure itself is built when
+the learner first moves one of its controls.
+
+Why: a class opens a notebook at once, and each kernel paid ~1 CPU-s and ~50 MB for matplotlib and
+its figures before the learner had touched anything. The picture at open depends only on the code
+and the defaults, so the first kernel that draws it stores it and every later one reads it.
+
+    image = image_widget((12, 3.3))          # the Image a LiveFigure will render into, shown now
+    key = poster_key("nb02.fig1", lr, steps) # the code version + what the picture depends on
+    if not show(image, key):                 # a stored picture: shown, nothing drawn
+        figure = build(image); ...           # else draw it, then
+        store(key, image.value)              # for the next kernel
+
+Where: <cache dir>/posters/<version>/<key>.<fmt>, cache dir as for the experiments' results
+(bn_core._cache_dir; BN_CORE_CACHE_DIR=off turns posters off too). The version hashes every source
+file of bn_core and matplotlib's version: a change of either draws afresh.
+"""
+
+import functools
+import hashlib
+import os
+import shutil
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from bn_core._cache_dir import cache_dir
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def image_widget(figsize, dpi=80, fmt="jpeg"):
+    """The ipywidgets.Image a LiveFigure of this figsize (inches) and dpi renders into."""
+    if fmt not in ("jpeg", "png"):
+        raise ValueError(f"fmt: got {fmt!r}; expected 'jpeg' or 'png'")
+    width, height = (int(round(v * dpi)) for v in figsize)
+    image = widgets.Image(format=fmt, width=width, height=height)
+    image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
+    return image
+
+
+@functools.lru_cache(maxsize=1)
+def drawing_version():
+    """Hex digest (16 chars) of every source file of bn_core and matplotlib's version."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    try:
+        digest.update(version("matplotlib").encode())
+    except PackageNotFoundError:
+        pass
+    return digest.hexdigest()[:16]
+
+
+def poster_key(name, *parts):
+    """A file name for the picture of figure `name` given everything it depends on (numbers,
+    strings, tuples, numpy arrays: arrays by their dtype, shape and bytes)."""
+    digest = hashlib.sha256(name.encode())
+    for part in parts:
+        data = getattr(part, "tobytes", None)
+        digest.update(repr((part.dtype.str, part.shape)).encode() + data() if data
+                      else repr(part).encode())
+    return f"{name}-{digest.hexdigest()[:24]}"
+
+
+def _folder():
+    """This code version's poster folder (created; older versions removed), or None if off."""
+    root = cache_dir()
+    if root is None:
+        return None
+    folder = root / "posters" / drawing_version()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    for old in folder.parent.iterdir():
+        if old != folder and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def show(image, key):
+    """Put the stored picture `key` into `image` (an ipywidgets.Image). True if there was one."""
+    folder = _folder()
+    path = folder / f"{key}.{image.format}" if folder is not None else None
+    if path is None or not path.is_file():
+        return False
+    image.value = path.read_bytes()
+    return True
+
+
+def store(key, image):
+    """Keep the picture `image` (an ipywidgets.Image just drawn) as `key` for later kernels."""
+    folder = _folder()
+    if folder is None or not image.value:
+        return
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    try:
+        tmp.write_bytes(image.value)
+        os.replace(tmp, folder / f"{key}.{image.format}")  # atomic: a reader sees all or nothing
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+class RunPosters:
+    """LiveRun(poster=RunPosters(name, image)): the pictures of a LiveRun's stored ends (one per
+    set of parameters), shown in `image` instead of drawn."""
+
+    def __init__(self, name, image):
+        self.name, self.image = name, image
+
+    def key(self, params):
+        return poster_key(self.name, *sorted(params.items()))
+
+    def show(self, params):
+        return show(self.image, self.key(params))
+
+    def store(self, params):
+        store(self.key(params), self.image)

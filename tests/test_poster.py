@@ -1,0 +1,125 @@
+"""First pictures (ui.poster): a kernel that opens notebook 01 or 02 after an earlier one shows the
+stored pictures, imports no matplotlib and draws nothing; the figure built at the first move draws
+exactly the stored picture; keys follow what the picture depends on."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from bn_core.ui import poster
+
+# What notebooks 01 and 02 run when they open (their panels at the defaults), then a report.
+OPEN = """
+import json, sys
+from bn_core.panels.nb01_explorer import build_panel
+from bn_core.panels.nb02_forum import FreezePanel, ShiftPanel
+from bn_core.panels.nb02_what_stays_put import WhatStaysPut
+explorer = build_panel(seed=0)
+dash = WhatStaysPut(lr=0.5, steps=1000, seed=0)
+runs = dash.wait(120)
+forum, shift = FreezePanel(lr=0.5, steps=200, seed=0), ShiftPanel(lr=0.5, steps=200, seed=0)
+forum.run.wait(120), shift.run.wait(120)
+relu = shift.image.value if shift.select("relu", lr=0.1).done.wait(120) else None
+images = {"explorer": explorer.image, **{f"dash.{k}": v for k, v in dash.images.items()},
+          "freeze": forum.image, "ics": shift.image}
+report = {"matplotlib": "matplotlib" in sys.modules,
+          "images": {name: image.value.hex() for name, image in images.items()},
+          "relu": relu.hex()}
+"""
+
+
+def run_open(cache, then=""):
+    """Run OPEN (and `then`) in a fresh interpreter with the cache at `cache`; its report."""
+    code = OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))"
+    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=600, check=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def opened(tmp_path_factory):
+    """The first kernel (draws and stores every picture), then a second one (reads them)."""
+    cache = tmp_path_factory.mktemp("cache")
+    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache)}
+    subprocess.run([sys.executable, "-m", "bn_core.experiments.warm"], env=env, check=True,
+                   capture_output=True, timeout=600)  # the results only: no picture yet
+    assert not (cache / "posters").exists()
+    first = run_open(cache)
+    second = run_open(cache, then="""
+        before = explorer.image.value
+        explorer.figure  # built at the first move: it draws the frame on show
+        report["explorer rebuilt"] = explorer.image.value == before
+        fig1 = dash.images["fig1"]
+        report["fig1 rebuilt"] = (dash.fig1.live.widget is fig1
+                                  and fig1.value.hex() == report["images"]["dash.fig1"])
+        report["matplotlib after"] = "matplotlib" in sys.modules
+        dash.step.value = 500  # the scrubber builds the scrub figure, which shows step 500
+        report["scrubbed"] = dash.scrub.text.get_text()
+    """)
+    return cache, first, second
+
+
+def test_the_first_kernel_draws_and_stores_every_picture(opened):
+    cache, first, _ = opened
+    assert first["matplotlib"]
+    stored = sorted(p.name.split("-")[0] for p in (cache / "posters").glob("*/*.jpeg"))
+    assert stored == sorted(["nb01.explorer", "nb02.fig1", "nb02.params", "nb02.change",
+                             "nb02.scrub", "nb02.freeze", "nb02.ics", "nb02.ics"])
+
+
+def test_a_later_kernel_shows_them_without_matplotlib(opened):
+    _, first, second = opened
+    assert not second["matplotlib"]
+    assert second["images"] == first["images"] and second["relu"] == first["relu"]
+    assert all(len(image) > 2000 for image in second["images"].values())  # real JPEGs
+
+
+def test_the_figure_built_at_the_first_move_draws_the_stored_picture(opened):
+    _, _, second = opened
+    assert second["explorer rebuilt"] and second["fig1 rebuilt"]
+    assert second["matplotlib after"] and second["scrubbed"] == "step 500"
+
+
+def test_keys_follow_what_the_picture_depends_on():
+    a = np.arange(6.0).reshape(2, 3)
+    key = poster.poster_key("nb01.explorer", a, 0.5)
+    assert key == poster.poster_key("nb01.explorer", a.copy(), 0.5)
+    assert key.startswith("nb01.explorer-")
+    others = [poster.poster_key("nb01.other", a, 0.5), poster.poster_key("nb01.explorer", a, 0.6),
+              poster.poster_key("nb01.explorer", a + 1e-12, 0.5),
+              poster.poster_key("nb01.explorer", a.astype(np.float32), 0.5),
+              poster.poster_key("nb01.explorer", a.reshape(3, 2), 0.5)]
+    assert len({key, *others}) == 6
+
+
+def test_store_show_and_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path))
+    image = poster.image_widget((2, 1))
+    assert (image.width, image.height, image.format) == ("160", "80", "jpeg")
+    assert not poster.show(image, "k")
+    image.value = b"\xff\xd8picture"
+    poster.store("k", image)
+    other = poster.image_widget((2, 1))
+    assert poster.show(other, "k") and other.value == b"\xff\xd8picture"
+    (tmp_path / "posters" / "0123456789abcdef").mkdir()  # an older code version: removed
+    poster.show(other, "k")
+    assert [p.name for p in (tmp_path / "posters").iterdir()] == [poster.drawing_version()]
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", "off")
+    poster.store("k2", image)
+    assert not poster.show(other, "k") and not list(tmp_path.rglob("k2*"))
+    with pytest.raises(ValueError, match="fmt"):
+        poster.image_widget((2, 1), fmt="gif")
+
+
+def test_warm_stores_the_pictures_of_notebooks_01_and_02(tmp_path):
+    env = {**os.environ, "BN_CORE_CACHE_DIR": str(tmp_path), "MPLBACKEND": "Agg"}
+    out = subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], env=env, check=True,
+                         capture_output=True, text=True, timeout=600).stdout
+    assert "01 pictures, 02 pictures" in out
+    assert len(list((tmp_path / "posters").glob("*/*.jpeg"))) == 8
