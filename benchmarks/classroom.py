@@ -347,8 +347,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="classroom-cache-") as cache:
         if {"after", "progressive"} & set(args.setups.split(",")):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "bn_core.experiments.warm"], check=True,
-                           env={**os.environ, "BN_CORE_CACHE_DIR": cache}, capture_output=True)
+            subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], check=True,
+                           env={**os.environ, "BN_CORE_CACHE_DIR": cache, "MPLBACKEND": "Agg"},
+                           capture_output=True)
             print(f"warmed the experiment cache in {time.perf_counter() - start:.1f} s")
         print("setup   nb K   client         p50    p95    max              p50    p95    max")
         for number in args.notebook.split(","):
