@@ -123,3 +123,23 @@ def test_warm_stores_the_pictures_of_notebooks_01_and_02(tmp_path):
                          capture_output=True, text=True, timeout=600).stdout
     assert "01 pictures, 02 pictures" in out
     assert len(list((tmp_path / "posters").glob("*/*.jpeg"))) == 8
+
+
+def test_picture_draws_once_then_reads_the_stored_png(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def draw():
+        calls.append(1)
+        figure = Figure(figsize=(2, 1))
+        figure.subplots().plot([0, 1], [1, 0])
+        return figure
+
+    first = poster.picture("nb99.line-1", draw)
+    second = poster.picture("nb99.line-1", draw)
+    assert calls == [1] and first.data[:8] == b"\x89PNG\r\n\x1a\n" and second.data == first.data
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", "off")
+    poster.picture("nb99.line-1", draw)
+    assert calls == [1, 1]  # off: drawn every time

@@ -12,6 +12,9 @@ and the defaults, so the first kernel that draws it stores it and every later on
         figure = build(image); ...           # else draw it, then
         store(key, image.value)              # for the next kernel
 
+    picture(poster_key("nb03.sweep", seed), lambda: plot_lr_sweep(sweep))   # a static figure:
+        # an IPython Image of the stored PNG, else draw() -> a matplotlib Figure, saved and stored
+
 Where: <cache dir>/posters/<version>/<key>.<fmt>, cache dir as for the experiments' results
 (bn_core._cache_dir; BN_CORE_CACHE_DIR=off turns posters off too). The version hashes every source
 file of bn_core and matplotlib's version: a change of either draws afresh.
@@ -19,8 +22,10 @@ file of bn_core and matplotlib's version: a change of either draws afresh.
 
 import functools
 import hashlib
+import io
 import os
 import shutil
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -120,3 +125,23 @@ class RunPosters:
 
     def store(self, params):
         store(self.key(params), self.image)
+
+
+def picture(key, draw, dpi=80):
+    """A static figure, for a notebook cell to display: IPython.display.Image of the stored PNG
+    `key`, else of draw()'s matplotlib Figure (matplotlib imported only then), saved as a PNG at
+    `dpi` with tight bounding box and stored. A pyplot figure is closed (no second inline copy)."""
+    from IPython.display import Image
+
+    folder = _folder()
+    path = folder / f"{key}.png" if folder is not None else None
+    if path is not None and path.is_file():
+        return Image(data=path.read_bytes(), format="png")
+    figure = draw()
+    buf = io.BytesIO()
+    figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(figure)
+    image = widgets.Image(value=buf.getvalue(), format="png")
+    store(key, image)
+    return Image(data=image.value, format="png")
