@@ -2,10 +2,13 @@
 
     nets(kinds, rng)                  same initial weights: "plain", "bn", "noisy", "bn_after"
     compare_training(...)             training curves of several kinds (noisy-BN experiment);
-                                      compare_training_steps: the same, live (a generator)
+                                      compare_training_steps: the same, live (a generator);
+                                      noise_steps: the same from a seed (cacheable end)
     drift(stats)                      how much a layer's input distribution moves per record
     lr_sweep(...)                     final loss per learning rate; largest stable learning rate
+                                      (seeded_lr_sweep: from a seed, kept in the disk cache)
     landscape(...)                    Santurkar et al.'s loss band and gradient predictiveness
+                                      (landscapes: several kinds from a seed, disk-cached)
     scale_invariance(a, ...)          BN(x (a W)) = BN(x W), and dL/d(aW) = dL/dW / a
 
 Smoothness, as measured by Santurkar, Tsipras, Ilyas & Madry (2018), Sec. 3: at a training step
@@ -22,6 +25,7 @@ Shapes: x: (N, D_in) a batch; K step sizes; P probe points (one every `probe_eve
 import numpy as np
 
 from bn_core.data import minibatches
+from bn_core.experiments.cache import disk_cached
 from bn_core.experiments.noisy_bn import NoisyBatchNorm1d
 from bn_core.experiments.what_stays_put import distribution_change
 from bn_core.functional import batchnorm_backward, batchnorm_forward
@@ -81,6 +85,14 @@ def compare_training_steps(data, kinds, steps, lr, rng, batch_size=60, strength=
     return lockstep(runs, {"step": 0, "steps": steps})
 
 
+def noise_steps(data, kinds, steps, lr, seed, strength, watch=1):
+    """compare_training_steps(data, list(kinds), steps, lr, np.random.default_rng(seed),
+    strength=strength, watch=watch): notebook 03's noisy-BN runs from a seed, so that their end
+    can be kept (cache.final_state) and shown without training."""
+    return compare_training_steps(data, list(kinds), steps, lr, np.random.default_rng(seed),
+                                  strength=strength, watch=watch)
+
+
 def compare_training(data, kinds, steps, lr, rng, batch_size=60, strength=0.5, eval_every=50,
                      activation="sigmoid", watch=None, watch_every=5):
     """Train each kind from the same weights on the same batches. {kind: train() history}.
@@ -124,6 +136,23 @@ def lr_sweep(data, lrs, steps, rng, kinds=("plain", "bn"), batch_size=60, activa
                 stable[kind].append(lr)
     largest = {kind: max(stable[kind]) if stable[kind] else None for kind in kinds}
     return {"lr": np.asarray(lrs, dtype=float), "final": finals, "largest_stable": largest}
+
+
+@disk_cached
+def seeded_lr_sweep(data, lrs, steps, seed, kinds=("plain", "bn"), batch_size=60,
+                    activation="sigmoid"):
+    """lr_sweep(..., np.random.default_rng(seed), ...): the same numbers, kept on disk."""
+    return lr_sweep(data, lrs, steps, np.random.default_rng(seed), kinds, batch_size, activation)
+
+
+@disk_cached
+def landscapes(data, kinds, steps, lr, seed, step_sizes, activation="relu"):
+    """{kind: landscape(model, data, steps, lr, np.random.default_rng(seed), step_sizes)} for
+    the models of nets(kinds, np.random.default_rng(seed), activation=activation) (same initial
+    weights, same batches), kept on disk."""
+    models = nets(list(kinds), np.random.default_rng(seed), activation=activation)
+    return {kind: landscape(model, data, steps, lr, np.random.default_rng(seed), step_sizes)
+            for kind, model in models.items()}
 
 
 def _loss_and_grads(model, x, y):

@@ -1,5 +1,6 @@
 """Helpers of notebook 04 (the backward pass): the graph, its steps beside bn_core's code, the
-gradient check, and the scale-invariance panel.
+gradient check, and the scale-invariance panel. At open the graph and the panel are their stored
+pictures (ui.poster) if an earlier kernel drew them: matplotlib is imported at the first move.
 
 Shapes: x: (N, D); gamma, beta: (D,). The forward graph of bn_core.batchnorm_forward, node by node:
     mu = mean_i(x); xc = x - mu; sq = xc ** 2; var = mean_i(sq); std = sqrt(var + eps);
@@ -9,10 +10,10 @@ Shapes: x: (N, D); gamma, beta: (D,). The forward graph of bn_core.batchnorm_for
 import inspect
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from bn_core import functional as F
 from bn_core.experiments.backward import scale_data
+from bn_core.ui import poster
 from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
 
 # (node name, its forward line, (x, y) position in the drawing)
@@ -77,8 +78,15 @@ def derivation_table():
     return "\n".join(rows)
 
 
+def graph_picture():
+    """IPython Image of draw_graph(): its stored picture, else drawn (at the inline dpi, 100)."""
+    return poster.picture(poster.poster_key("nb04.graph"), draw_graph, dpi=100)
+
+
 def draw_graph(figsize=(12, 3.6)):
     """The forward graph as boxes and arrows; red numbers give the order of the backward steps."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     pos = {name: xy for name, _, xy in NODES}
@@ -124,14 +132,62 @@ def print_gradient_table(errors, limit=1e-7):
 # --------------------------------------------------------------------------------------------
 
 
-def scale_panel(x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
-    """LiveFigure: BN(a x) against BN(x), a * dx(a) against dx(1), and |dx(a)| against a.
+class ScalePanel:
+    """BN(a x) against BN(x), a * dx(a) against dx(1), and |dx(a)| against a, in .widget (an
+    Image). update(a) redraws and returns readout(a); the first update shows the stored picture of
+    its a if there is one; the figure (.live) is built at the first move."""
 
-    Returns (live, update); update(a=1.0) redraws in place and returns the readout dict.
-    """
+    FIGSIZE = (11, 3.4)
+
+    def __init__(self, x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
+        self.args, self.a_range, self.a = (x, gamma, beta, dout, eps), a_range, None
+        self.widget, self._live = poster.image_widget(self.FIGSIZE), None
+
+    def readout(self, a):
+        """The numbers of the panel at a (draws nothing): a, max |BN(ax) - BN(x)|, and
+        |a dx(a)| / |dx(1)|."""
+        out_a, out_1, dx_a, dx_1 = scale_data(a, *self.args)
+        return {"a": a, "max |BN(ax) - BN(x)|": float(np.abs(out_a - out_1).max()),
+                "|a dx(a)| / |dx(1)|": float(np.linalg.norm(a * dx_a) / np.linalg.norm(dx_1))}
+
+    def update(self, a=1.0):
+        """Redraw for a; returns readout(a)."""
+        at_open, self.a = self.a is None, a
+        key = poster.poster_key("nb04.scale", *self.args, self.a_range, a)
+        if not (at_open and poster.show(self.widget, key)):
+            if self._live is None:
+                self.live  # noqa: B018  (built, it draws a)
+            else:
+                self._redraw(a)
+            if at_open:
+                poster.store(key, self.widget)
+        return self.readout(a)
+
+    @property
+    def live(self):
+        """The LiveFigure, built (matplotlib imported) the first time it is needed; it then draws
+        the a on show."""
+        if self._live is None:
+            self._live, self._redraw = _scale_figure(self.widget, *self.args, self.a_range)
+            self._redraw(1.0 if self.a is None else self.a)
+        return self._live
+
+    def pixels(self):
+        """The figure's last rendered image (built if needed): (H, W, 4) uint8."""
+        return self.live.pixels()
+
+
+def scale_panel(x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
+    """ScalePanel(...) and its update (for widgets.interactive_output)."""
+    panel = ScalePanel(x, gamma, beta, dout, eps, a_range)
+    return panel, panel.update
+
+
+def _scale_figure(image, x, gamma, beta, dout, eps, a_range):
+    """ScalePanel's LiveFigure, rendering into image, and redraw(a)."""
     from bn_core.ui.live import LiveFigure
 
-    live = LiveFigure(1, 3, figsize=(11, 3.4))
+    live = LiveFigure(1, 3, figsize=ScalePanel.FIGSIZE, widget=image)
     ax0, ax1, ax2 = live.axes
     out_1, dx_1 = scale_data(1.0, x, gamma, beta, dout, eps)[1::2]
     for ax, ref, title, ylabel in (
@@ -155,16 +211,14 @@ def scale_panel(x, gamma, beta, dout, eps=1e-5, a_range=(1e-3, 1e3)):
     live.animate(marker)
     text = live.animate(ax0.text(0.03, 0.97, "", transform=ax0.transAxes, va="top", fontsize=9))
 
-    def update(a=1.0):
+    def redraw(a):
         out_a, _, dx_a, _ = scale_data(a, x, gamma, beta, dout, eps)
         dots[0].set_offsets(np.column_stack([out_1.ravel(), out_a.ravel()]))
         dots[1].set_offsets(np.column_stack([dx_1.ravel(), (a * dx_a).ravel()]))
         marker.set_data([a], [np.linalg.norm(dx_a)])
-        readout = {"a": a, "max |BN(ax) - BN(x)|": float(np.abs(out_a - out_1).max()),
-                   "|a dx(a)| / |dx(1)|": float(np.linalg.norm(a * dx_a) / np.linalg.norm(dx_1))}
-        text.set_text(f"a = {a:.3g}\nmax|BN(ax)-BN(x)| = {readout['max |BN(ax) - BN(x)|']:.1e}\n"
-                      f"|a·dx(a)| / |dx(1)| = {readout['|a dx(a)| / |dx(1)|']:.4f}")
+        gap, ratio = np.abs(out_a - out_1).max(), np.linalg.norm(a * dx_a) / np.linalg.norm(dx_1)
+        text.set_text(f"a = {a:.3g}\nmax|BN(ax)-BN(x)| = {gap:.1e}\n"
+                      f"|a·dx(a)| / |dx(1)| = {ratio:.4f}")
         live.refresh()
-        return readout
 
-    return live, update
+    return live, redraw
