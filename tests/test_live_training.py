@@ -163,7 +163,7 @@ def test_an_interrupt_cancels_every_run(data):
     """SIGINT (what Kernel > Interrupt sends) reaches the main thread only; the handler cancels
     every LiveRun, then does what the handler it replaced did (here: KeyboardInterrupt)."""
     dash = WhatStaysPut(lr=0.5, data=data, steps=1000)
-    explorer = NoiseExplorer(data, seed=0, steps=400)
+    explorer = NoiseExplorer(data, seed=1, steps=400)  # not notebook 03's (cached) default
     time.sleep(0.2)
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)

@@ -79,22 +79,24 @@ report["noise moved"] = [explorer.readout.value, explorer.image.value != before[
 """
 
 
-def run_open(cache, then=""):
-    """Run OPEN (and `then`) in a fresh interpreter with the cache at `cache`; its report."""
-    code = OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))"
+def python(code, cache):
+    """Run code in a fresh interpreter with the cache at `cache`; the JSON of its last line."""
     env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=600, check=True).stdout
-    return json.loads(out.splitlines()[-1])
+    lines = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                           timeout=600, check=True).stdout.splitlines()
+    return json.loads(lines[-1]) if lines else None
+
+
+def run_open(cache, then=""):
+    """The report of OPEN (then `then`) in a fresh kernel-like interpreter."""
+    return python(OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))", cache)
 
 
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory):
     """The warmed results, a first kernel (draws and stores every picture), then a second one."""
     cache = tmp_path_factory.mktemp("cache")
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache)}
-    subprocess.run([sys.executable, "-c", WARM], env=env, check=True, capture_output=True,
-                   timeout=600)
+    python(WARM, cache)
     assert not (cache / "posters").exists()  # the results only: no picture yet
     first = run_open(cache)
     second = run_open(cache, then=MOVE)
