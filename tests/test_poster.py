@@ -117,12 +117,14 @@ def test_store_show_and_off(tmp_path, monkeypatch):
         poster.image_widget((2, 1), fmt="gif")
 
 
-def test_warm_stores_the_pictures_of_notebooks_01_and_02(tmp_path):
+def test_warm_stores_the_pictures_every_notebook_opens_on(tmp_path):
     env = {**os.environ, "BN_CORE_CACHE_DIR": str(tmp_path), "MPLBACKEND": "Agg"}
     out = subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], env=env, check=True,
-                         capture_output=True, text=True, timeout=600).stdout
-    assert "01 pictures, 02 pictures" in out
-    assert len(list((tmp_path / "posters").glob("*/*.jpeg"))) == 8
+                         capture_output=True, text=True, timeout=900).stdout
+    assert "01 pictures, 02 pictures, 03 pictures, 04 pictures" in out
+    names = sorted(p.name.split("-")[0] for p in (tmp_path / "posters").glob("*/*.*"))
+    assert {name.split(".")[0] for name in names} == {"nb01", "nb02", "nb03", "nb04"}
+    assert names.count("nb02.ics") == 2 and len(names) == 14  # 01: 1, 02: 7, 03: 4, 04: 2
 
 
 def test_picture_draws_once_then_reads_the_stored_png(tmp_path, monkeypatch):

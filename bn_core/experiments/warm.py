@@ -4,7 +4,10 @@ when they open, so that not even the first learner of a class waits for them:
     python -m bn_core.experiments.warm      # once per machine and code version (Binder: postBuild)
 """
 
-from bn_core.experiments import freeze, ics, what_stays_put
+import numpy as np
+
+from bn_core.data import load_digits_split
+from bn_core.experiments import backward, freeze, ics, smoothness, what_stays_put
 from bn_core.experiments.cache import cache_dir, cached, code_version, final_state
 
 # (name, the call a notebook makes when it opens); each goes through the disk cache
@@ -17,6 +20,18 @@ DEFAULTS = {
                                      seed=0, activation="sigmoid"),
     "02 ics relu": lambda: cached(final_state, steps_fn=ics.ics_steps, lr=0.1, steps=200, seed=0,
                                   activation="relu"),
+    # notebook 03: the noise explorer's first run, the lr sweep, the loss landscapes
+    "03 noisy_bn": lambda: cached(final_state, steps_fn=smoothness.noise_steps,
+                                  data=load_digits_split(), kinds=("plain", "bn", "noisy"),
+                                  steps=400, lr=0.5, seed=0, strength=0.5, watch=1),
+    "03 lr_sweep": lambda: smoothness.seeded_lr_sweep(
+        load_digits_split(), np.geomspace(0.03, 30, 9), steps=150, seed=0,
+        kinds=("plain", "bn", "bn_after"), activation="relu"),
+    "03 landscapes": lambda: smoothness.landscapes(
+        load_digits_split(), ("plain", "bn"), steps=300, lr=0.1, seed=0,
+        step_sizes=(0.05, 0.1, 0.2, 0.4)),
+    # notebook 04: the timing of the two backward passes (measured once per machine)
+    "04 backward_timing": lambda: backward.backward_timing(n=256, d=512),
 }
 
 

@@ -1,12 +1,16 @@
 """Warm a machine for a class: the default experiments' results (bn_core.experiments.warm) and the
-first pictures of the notebooks served with pre-heated kernels (01 and 02, see voila.json), so that
-no learner's kernel trains, imports matplotlib or draws anything before the learner moves a control:
+first pictures of every notebook, so that no learner's kernel trains, imports matplotlib or draws
+anything before the learner moves a control:
 
     python -m bn_core.panels.warm       # once per machine and code version (Binder: postBuild)
 
 It opens the panels as the notebooks do (same seeds, same defaults); each stores its pictures.
 """
 
+import numpy as np
+
+from bn_core.data import load_digits_split
+from bn_core.experiments import backward, smoothness
 from bn_core.experiments.cache import cache_dir, code_version
 from bn_core.experiments.warm import warm as warm_results
 from bn_core.ui.poster import drawing_version
@@ -25,7 +29,27 @@ def warm(timeout=600):
     shift = ShiftPanel(lr=0.5, steps=200, seed=0)
     shift.run.wait(timeout)
     shift.select("relu", lr=0.1).done.wait(timeout)
-    return names + ["01 pictures", "02 pictures"]
+    return names + ["01 pictures", "02 pictures"] + warm_03_04(timeout)
+
+
+def warm_03_04(timeout):
+    """Notebooks 03 and 04, opened as their cells do."""
+    from bn_core.panels import nb03_figures, nb04_backward
+    from bn_core.panels.nb03_why_bn_helps import NoiseExplorer, ScaleExplorer
+
+    data = load_digits_split()
+    NoiseExplorer(data, seed=0, steps=400, lr=0.5, strength=0.5).wait(timeout)
+    nb03_figures.sweep_picture(smoothness.seeded_lr_sweep(
+        data, np.geomspace(0.03, 30, 9), steps=150, seed=0, kinds=("plain", "bn", "bn_after"),
+        activation="relu"))
+    nb03_figures.landscape_picture(smoothness.landscapes(
+        data, ("plain", "bn"), steps=300, lr=0.1, seed=0, step_sizes=(0.05, 0.1, 0.2, 0.4)))
+    ScaleExplorer(seed=0)
+    nb04_backward.graph_picture()
+    rng = np.random.default_rng(0)  # as notebook 04 uses it: the gradient check draws first
+    backward.gradient_check(rng)
+    nb04_backward.scale_panel(*backward.offcentre_problem(rng, n=64, d=3))[1](1.0)
+    return ["03 pictures", "04 pictures"]
 
 
 if __name__ == "__main__":
