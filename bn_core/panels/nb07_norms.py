@@ -78,3 +78,21 @@ def cubes_picture(groups=3):
         return cubes_figure(groups)
 
     return picture(poster_key("nb07.cubes", groups), draw)
+
+
+def open_as_notebook(seed=0):
+    """Open notebook 07's pictures and panels after the same random draws as the notebook makes
+    before each (rng = default_rng(seed)): what a warm-up runs to store their first pictures.
+    Returns (comparison panel, padding panel)."""
+    from bn_core.experiments.norms import batch_dependence
+
+    tables_picture(), cubes_picture(groups=3)
+    rng = np.random.default_rng(seed)
+    rng.normal(size=(6, 8))  # the (N, D) batch of the first check
+    compare = comparison_panel(rng)
+    example_images(rng), rng.normal(3.0, 2.0, size=(1, 8))  # images; a batch of one
+    pool = rng.normal(2.0, 3.0, size=(40, 8))
+    for _ in ("ln", "bn"):  # batch_dependence's draws (they do not depend on the forward)
+        batch_dependence(lambda x: x, pool, rng)
+    padded_batch(rng, pad_fraction=0.5)
+    return compare, padding_panel(rng)
