@@ -8,7 +8,6 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import ListedColormap
 
 from bn_core.experiments.norms import cube_cells, normalized, padding_curve
-from bn_core.panels.nb07_norms import COMPARE_SIZE, PADDING_SIZE
 from bn_core.ui.live import LiveFigure
 from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
 
@@ -90,11 +89,12 @@ def boxes(method, n, c, groups=1):
     return [box(g * size, (g + 1) * size, i, i + 1) for i in range(n) for g in range(groups)]
 
 
-def build_comparison(image, x):
-    """The comparison panel's figure for x: (N, C, H, W): input, BN, LN, GN cell means.
-    Returns (live, draw) with draw(data), data = {"group": GN's output, "groups": G}."""
+def build_comparison(image, x, figsize):
+    """The comparison panel's figure (figsize inches, in `image`) for x: (N, C, H, W): input, BN,
+    LN, GN cell means. Returns (live, draw) with draw(data), data = {"group": GN's output,
+    "groups": G}."""
     n, c = x.shape[:2]
-    live = LiveFigure(ncols=4, figsize=COMPARE_SIZE, widget=image)
+    live = LiveFigure(ncols=4, figsize=figsize, widget=image)
     images = {}
     for ax, method in zip(live.axes, ("input", "batch", "layer", "group"), strict=True):
         data = x if method == "input" else normalized(x, method, 1)
@@ -122,11 +122,12 @@ def build_comparison(image, x):
     return live, draw
 
 
-def build_padding(image, seed, batch, max_len, features):
-    """The padding panel's figure: the mask, one feature's values (real tokens vs BN's view) and
-    the errors against the padding fraction (measured from seed). Returns (live, draw) with
-    draw(data), data = {"x", "mask", **padding_errors} of nb07_norms.padding_state."""
-    live = LiveFigure(ncols=3, figsize=PADDING_SIZE, widget=image)
+def build_padding(image, figsize, seed, batch, max_len, features):
+    """The padding panel's figure (figsize inches, in `image`): the mask, one feature's values
+    (real tokens vs BN's view) and the errors against the padding fraction (measured from seed).
+    Returns (live, draw) with draw(data), data = {"x", "mask", **padding_errors} (the compute of
+    nb07_norms.padding_panel)."""
+    live = LiveFigure(ncols=3, figsize=figsize, widget=image)
     ax_mask, ax_hist, ax_err = live.axes
     mask_image = live.animate(ax_mask.imshow(np.ones((batch, max_len)), vmin=0, vmax=1,
                                              cmap=ListedColormap(["0.85", SHARED])))

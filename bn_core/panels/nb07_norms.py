@@ -28,7 +28,7 @@ def comparison_panel(rng, groups=2):
     def build(image):
         from bn_core.panels.nb07_figures import build_comparison
 
-        return build_comparison(image, x)
+        return build_comparison(image, x, COMPARE_SIZE)
 
     options = [g for g in range(1, c + 1) if c % g == 0]
     slider = widgets.SelectionSlider(options=options, value=groups, description="groups G")
@@ -51,7 +51,7 @@ def padding_panel(rng, batch=16, max_len=20, features=8):
     def build(image):
         from bn_core.panels.nb07_figures import build_padding
 
-        return build_padding(image, seed, **shape)
+        return build_padding(image, PADDING_SIZE, seed, **shape)
 
     slider = widgets.FloatSlider(value=0.3, min=0.0, max=0.9, step=0.05, description="padding",
                                  continuous_update=True)
