@@ -14,6 +14,7 @@ and in .last the newest activations and activation gradients, lists of L (P, H) 
 import numpy as np
 
 from bn_core.data import load_digits_split
+from bn_core.experiments.cache import disk_cached
 from bn_core.nn import ACTIVATION_GAIN, Activation, Linear, mlp, softmax_cross_entropy
 from bn_core.train import Recorder, frozen_running_stats, probe_forward, train_steps
 
@@ -164,6 +165,7 @@ def histograms(arrays, lo, hi, bins=60, log_abs=False):
     return np.array(rows).reshape(len(rows), bins), edges
 
 
+@disk_cached  # notebook 08 opens with six of them: computed once per code version
 def at_init(**settings):
     """depth_summary of the initial network (no update: depth_run with steps=0, one probe pass)."""
     *_, state = depth_run(steps=0, **settings)

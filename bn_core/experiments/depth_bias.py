@@ -5,11 +5,13 @@ Linear(bias=False) -> BatchNorm1d) and BN's beta plays its role.
 
 import numpy as np
 
+from bn_core.experiments.cache import disk_cached
 from bn_core.experiments.depth import deep_mlp, digits
 from bn_core.nn import Linear
 from bn_core.train import train_steps
 
 
+@disk_cached  # notebook 08's numbers: computed once per code version
 def redundant_bias(steps=50, depth=3, seed=0, data=None):
     """A Linear's bias right before BN, trained: its gradient and its movement.
 

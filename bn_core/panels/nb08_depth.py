@@ -4,6 +4,9 @@
     display(diag.widget)
     state = diag.run.wait()     # tests and nbval
 
+A stored end (the warm cache) is shown as its stored picture (ui.poster) without training; the
+figure (matplotlib) is built when a run first needs drawing, or at `diag.live`.
+
 Panels: (a) each layer's activation histogram on one axis, (b) each layer's log10 |dL/dh|
 histogram, (c) each weight matrix's grad : data ratio std(dW) / std(W), (d) update : data
 log10(std(lr dW) / std(W)) over the steps, with the 1e-3 guide line. Below: the per-layer numbers.
@@ -14,6 +17,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 import numpy as np
 
+from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.depth import (
     DEFAULTS,
     GRAD_RANGE,
@@ -23,19 +27,24 @@ from bn_core.experiments.depth import (
     histograms,
 )
 from bn_core.nn import ACTIVATION_GAIN
-from bn_core.ui.live import LiveFigure
+from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, depth_colors
+from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
 MAX_DEPTH = 20
+FIGSIZE = (11, 6.2)
 BINS = 50
 SAT_WORDS = {"tanh": "|h| > 0.97", "sigmoid": "h < 0.015 or > 0.985", "relu": "h = 0"}
 KAIMING_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
 
 
-def build_figure(steps):
-    """The LiveFigure and its animated artists, MAX_DEPTH of each kind (unused ones hidden)."""
-    live = LiveFigure(2, 2, figsize=(11, 6.2))
+def build_figure(steps, image=None):
+    """The LiveFigure (rendering into `image` if given) and its animated artists, MAX_DEPTH of
+    each kind (unused ones hidden)."""
+    from bn_core.ui.live import LiveFigure
+
+    live = LiveFigure(2, 2, figsize=FIGSIZE, widget=image)
     ax_act, ax_grad, ax_ratio, ax_upd = live.axes
     zeros = np.zeros(BINS)
     art = SimpleNamespace(
@@ -160,34 +169,66 @@ def controls():
     return c
 
 
+class DepthPanel:
+    """The live per-layer panel: .widget, .run (LiveRun), .controls, .table, and, built when
+    first used, .draw (DepthDraw) and .live (LiveFigure; it then draws the state on show)."""
+
+    def __init__(self, steps=DEFAULTS["steps"]):
+        self.steps, self.image = steps, image_widget(FIGSIZE)
+        self.table = widgets.HTML(layout=widgets.Layout(min_height="120px"))
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
+        c = self.controls = controls()
+        kaiming = widgets.Button(description="Kaiming gain", tooltip="set the gain to Kaiming's "
+                                 "for f: 5/3 for tanh, sqrt(2) for ReLU, 1 for sigmoid")
+        mark = widgets.HTML()
+        kaiming.add_class("bn08-kaiming")
+        params = {**{name: w.value for name, w in c.items()}, "steps": steps}
+        self.run = LiveRun(depth_run, self.figure, params=params, on_done=self.show_table,
+                           lookup=final_lookup(depth_run),  # warmed defaults: no training
+                           poster=RunPosters("nb08.depth", self.image))
+
+        def on_change(_change=None):
+            f = c["activation"].value
+            mark.value = (f"Kaiming gain for {f}: {KAIMING_TEXT[f]} = {ACTIVATION_GAIN[f]:.2f}"
+                          f"{' (set)' if abs(c['gain'].value - ACTIVATION_GAIN[f]) < 0.01 else ''}")
+            if _change is not None:
+                self.run.restart(**{name: w.value for name, w in c.items()})
+
+        for w in c.values():
+            w.observe(on_change, "value")
+        kaiming.on_click(lambda _b: setattr(c["gain"], "value",
+                                            ACTIVATION_GAIN[c["activation"].value]))
+        on_change()
+        self.widget = widgets.VBox([widgets.HBox([c["depth"], c["gain"], kaiming, mark]),
+                                    widgets.HBox([c["activation"], c["bn"]]), self.run.widget,
+                                    self.image, self.table])
+
+    def _build(self, image):
+        self._draw = DepthDraw(*build_figure(self.steps, image), self.table)
+        return self._draw.live, self._draw
+
+    @property
+    def live(self):
+        return self.figure.live
+
+    @property
+    def draw(self):
+        """The DepthDraw (the figure built first if needed)."""
+        self.figure.live  # noqa: B018
+        return self._draw
+
+    def show_table(self, state):
+        """The per-layer numbers of a run's end (also when its stored picture is shown)."""
+        self.table.value = table_html(state["diag"].rows, state["settings"]["activation"],
+                                      state["diverged"])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
 def depth_panel(steps=DEFAULTS["steps"]):
-    """The live per-layer panel. Returns .widget, .run (LiveRun), .controls, .live, .table."""
-    live, art = build_figure(steps)
-    table = widgets.HTML(layout=widgets.Layout(min_height="120px"))
-    draw = DepthDraw(live, art, table)
-    c = controls()
-    kaiming = widgets.Button(description="Kaiming gain", tooltip="set the gain to Kaiming's "
-                             "for f: 5/3 for tanh, sqrt(2) for ReLU, 1 for sigmoid")
-    mark = widgets.HTML()
-    kaiming.add_class("bn08-kaiming")
-    params = {name: w.value for name, w in c.items()}
-    run = LiveRun(lambda **p: depth_run(steps=steps, **p), draw, params=params)
-
-    def on_change(_change=None):
-        f = c["activation"].value
-        mark.value = (f"Kaiming gain for {f}: {KAIMING_TEXT[f]} = {ACTIVATION_GAIN[f]:.2f}"
-                      f"{' (set)' if abs(c['gain'].value - ACTIVATION_GAIN[f]) < 0.01 else ''}")
-        if _change is not None:
-            run.restart(**{name: w.value for name, w in c.items()})
-
-    for w in c.values():
-        w.observe(on_change, "value")
-    kaiming.on_click(lambda _b: setattr(c["gain"], "value",
-                                        ACTIVATION_GAIN[c["activation"].value]))
-    on_change()
-    box = widgets.VBox([widgets.HBox([c["depth"], c["gain"], kaiming, mark]),
-                        widgets.HBox([c["activation"], c["bn"]]), run.widget, live.widget, table])
-    return SimpleNamespace(widget=box, run=run, controls=c, live=live, table=table, draw=draw)
+    """The live per-layer panel (DepthPanel)."""
+    return DepthPanel(steps)
 
 
 def measure(panel, **values):

@@ -2,13 +2,15 @@
 
     sweep = scale_panel()       # behind its play button: 2 x 12 trainings
     batches = batch_panel()     # batch 4, 16, 64 with BN, epoch by epoch
-"""
 
-from types import SimpleNamespace
+Each figure (matplotlib) is built when its run first draws, or at `.live`. The batch-size run's
+stored end (the warm cache) is shown as its stored picture (ui.poster), without training.
+"""
 
 import ipywidgets as widgets
 import numpy as np
 
+from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.depth_sweeps import (
     BATCH_SIZES,
     EPOCHS,
@@ -19,17 +21,42 @@ from bn_core.experiments.depth_sweeps import (
     sweep_progress,
     weight_scale_sweep,
 )
-from bn_core.ui.live import LiveFigure
+from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
+from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
 LOSS_TOP = 3.0  # a diverged run's loss (inf) is drawn as an x at this height
+SCALE_SIZE, BATCH_SIZE = (10, 3.4), (10, 3.2)  # the figures' figsizes (inches)
 
 
-def scale_panel(scales=SCALES):
-    """Best test accuracy and final loss against the weight scale, with and without BN. The run
-    waits for its play button. Returns .widget, .run, .live."""
-    live = LiveFigure(1, 2, figsize=(10, 3.4))
+class RunPanel:
+    """A LiveRun above its figure: .widget, .run, .image and .live (the LiveFigure, built at the
+    first draw or at first use; it then draws the state on show). poster: a name for the
+    pictures of the run's stored ends (ui.poster.RunPosters)."""
+
+    def __init__(self, figsize, build, start, note=None, poster=None, **run_kw):
+        self.image = image_widget(figsize)
+        self.figure = LazyFigure(self.image, build, current=lambda: self.run.state)
+        if poster is not None:
+            run_kw["poster"] = RunPosters(poster, self.image)
+        self.run = LiveRun(start, self.figure, **run_kw)
+        self.widget = widgets.VBox(([note] if note is not None else [])
+                                   + [self.run.widget, self.image])
+
+    @property
+    def live(self):
+        return self.figure.live
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def scale_figure(image, scales):
+    """The sweep's LiveFigure in `image` and its draw(state)."""
+    from bn_core.ui.live import LiveFigure
+
+    live = LiveFigure(1, 2, figsize=SCALE_SIZE, widget=image)
     ax_acc, ax_loss = live.axes
     art = {}
     for net in NETS:
@@ -64,18 +91,24 @@ def scale_panel(scales=SCALES):
                         + (f", {n_div} diverged" if n_div else ""))
         live.refresh()
 
-    run = LiveRun(lambda: weight_scale_sweep(scales), draw, autostart=False,
-                  progress=sweep_progress)
+    return live, draw
+
+
+def scale_panel(scales=SCALES):
+    """Best test accuracy and final loss against the weight scale, with and without BN. The run
+    waits for its play button. Returns a RunPanel (.widget, .run, .live)."""
     note = widgets.HTML("Press <b>play</b> to run the sweep: 24 short trainings, each point "
                         "drawn as it arrives (about 10 s on a quiet machine).")
-    return SimpleNamespace(widget=widgets.VBox([note, run.widget, live.widget]), run=run,
-                           live=live)
+    return RunPanel(SCALE_SIZE, lambda image: scale_figure(image, scales),
+                    lambda: weight_scale_sweep(scales), note, autostart=False,
+                    progress=sweep_progress)
 
 
-def batch_panel():
-    """Training and test accuracy (eval mode) after each epoch, at batch 4, 16, 64, with BN.
-    Returns .widget, .run, .live."""
-    live = LiveFigure(1, 2, figsize=(10, 3.2))
+def batch_figure(image):
+    """The batch-size run's LiveFigure in `image` and its draw(state)."""
+    from bn_core.ui.live import LiveFigure
+
+    live = LiveFigure(1, 2, figsize=BATCH_SIZE, widget=image)
     ax_train, ax_test = live.axes
     sizes, epochs = BATCH_SIZES, EPOCHS
     lines = {}
@@ -100,5 +133,11 @@ def batch_panel():
                 line.set_data(e[done], y[done])
         live.refresh()
 
-    run = LiveRun(batch_size_run, draw, progress=batch_progress)
-    return SimpleNamespace(widget=widgets.VBox([run.widget, live.widget]), run=run, live=live)
+    return live, draw
+
+
+def batch_panel():
+    """Training and test accuracy (eval mode) after each epoch, at batch 4, 16, 64, with BN.
+    Returns a RunPanel (.widget, .run, .live); a stored end is shown without training."""
+    return RunPanel(BATCH_SIZE, batch_figure, batch_size_run, progress=batch_progress,
+                    lookup=final_lookup(batch_size_run), poster="nb08.batch")
