@@ -7,7 +7,16 @@ when they open, so that not even the first learner of a class waits for them:
 import numpy as np
 
 from bn_core.data import load_digits_split
-from bn_core.experiments import backward, freeze, ics, smoothness, what_stays_put
+from bn_core.experiments import (
+    backward,
+    depth,
+    depth_bias,
+    depth_sweeps,
+    freeze,
+    ics,
+    smoothness,
+    what_stays_put,
+)
 from bn_core.experiments.cache import cache_dir, cached, code_version, final_state
 
 # (name, the call a notebook makes when it opens); each goes through the disk cache
@@ -32,6 +41,13 @@ DEFAULTS = {
         step_sizes=(0.05, 0.1, 0.2, 0.4)),
     # notebook 04: the timing of the two backward passes (measured once per machine)
     "04 backward_timing": lambda: backward.backward_timing(n=256, d=512),
+    # notebook 08: the per-layer panel's and the batch-size panel's first runs, the tables
+    "08 depth panel": lambda: cached(final_state, steps_fn=depth.depth_run, depth=8, gain=5 / 3,
+                                     activation="tanh", bn="off", steps=300),
+    "08 batch sizes": lambda: cached(final_state, steps_fn=depth_sweeps.batch_size_run),
+    "08 at_init": lambda: [depth.at_init(bn=bn, gain=gain) for bn in ("off", "before")
+                           for gain in (0.5, 5 / 3, 5)],
+    "08 redundant_bias": lambda: depth_bias.redundant_bias(),
 }
 
 

@@ -29,7 +29,7 @@ def warm(timeout=600):
     shift = ShiftPanel(lr=0.5, steps=200, seed=0)
     shift.run.wait(timeout)
     shift.select("relu", lr=0.1).done.wait(timeout)
-    return names + ["01 pictures", "02 pictures"] + warm_03_04(timeout)
+    return names + ["01 pictures", "02 pictures"] + warm_03_04(timeout) + warm_07_08(timeout)
 
 
 def warm_03_04(timeout):
@@ -50,6 +50,18 @@ def warm_03_04(timeout):
     backward.gradient_check(rng)
     nb04_backward.scale_panel(*backward.offcentre_problem(rng, n=64, d=3))[1](1.0)
     return ["03 pictures", "04 pictures"]
+
+
+def warm_07_08(timeout):
+    """Notebooks 07 and 08, opened as their cells do."""
+    from bn_core.panels.nb07_norms import open_as_notebook
+    from bn_core.panels.nb08_depth import depth_panel
+    from bn_core.panels.nb08_sweeps import batch_panel
+
+    open_as_notebook(seed=0)  # 07: its static pictures and the two panels at open
+    depth_panel().run.wait(timeout)  # 08: the stored ends' pictures
+    batch_panel().run.wait(timeout)
+    return ["07 pictures", "08 pictures"]
 
 
 if __name__ == "__main__":
