@@ -34,8 +34,8 @@ class GhostPanel:
         self.image, self._live = image_widget(FIGSIZE), None
         buttons = widgets.ToggleButtons(options=list(runs), description="run")
         buttons.add_class("bn-ghost-run")
-        posters = RunPosters("nb06.ghost", self.image)
-        posters.key = lambda params: poster_key("nb06.ghost", *self._arguments(params["run"]))
+        posters = RunPosters("nb06.regularization", self.image)  # keyed by seeds and options:
+        posters.key = lambda params: poster_key(posters.name, *self._arguments(params["run"]))
         self.run = LiveRun(self._start, self.draw, params={"run": buttons.value},
                            autostart=False, on_done=self._done, lookup=self._lookup,
                            poster=posters)
