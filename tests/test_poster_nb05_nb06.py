@@ -8,11 +8,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 # The results the notebooks look up at open (the calls proposed for experiments/warm.py DEFAULTS)
 WARM = """
@@ -27,11 +24,8 @@ cached(final_state, steps_fn=coupling.ghost_experiment_steps,
 # Every code cell of a notebook, in order, in one namespace (as its kernel runs them)
 RUN = """
 import hashlib, json, sys, time
-nb = json.load(open(sys.argv[1]))
-ns = {}
-for cell in nb["cells"]:
-    if cell["cell_type"] == "code":
-        exec(compile("".join(cell["source"]), sys.argv[1], "exec"), ns)
+from bn_core.panels.run_cells import run_notebook
+ns = run_notebook(sys.argv[1])
 report = {"matplotlib": "matplotlib" in sys.modules}
 digest = lambda *arrays: hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()
 """
@@ -101,7 +95,7 @@ def kernel(nb, cache, then=""):
     """Run notebook nb's cells (and `then`) in a fresh interpreter with the cache at `cache`."""
     code = RUN + REPORT[nb] + then + "\nprint(json.dumps(report))"
     env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-c", code, PATHS[nb]], cwd=NOTEBOOKS, env=env,
+    out = subprocess.run([sys.executable, "-c", code, PATHS[nb]], env=env,
                          capture_output=True, text=True, timeout=600, check=True).stdout
     return json.loads(out.splitlines()[-1])
 
@@ -154,3 +148,10 @@ def test_with_the_cache_off_everything_is_drawn_at_open_the_same(kernels):
     _, _, first, _, off = kernels
     assert off["matplotlib"]
     assert off["images"] == first["images"] and off["numbers"] == first["numbers"]
+
+
+def test_run_notebook_refuses_a_notebook_that_is_not_there():
+    from bn_core.panels.run_cells import run_notebook
+
+    with pytest.raises(ValueError, match="expected a notebook of"):
+        run_notebook("99_missing.ipynb")
