@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bn_core import BatchNorm1d, nn
 from bn_core.experiments import inference
-from bn_core.panels import nb05_inference
+from bn_core.panels import nb05_figures, nb05_inference
 
 
 def test_momentum_converters():
@@ -168,9 +168,9 @@ def test_static_figures_draw():
 
     batches = inference.stream(batch_size=4, steps=20)
     evals = {"alone": np.eye(3)[1], "a": np.eye(3)[1]}
-    figs = [nb05_inference.plot_momentum_conventions(batches),
-            nb05_inference.plot_company({"a": np.full(3, 1 / 3)}, evals, true_label=1),
-            nb05_inference.plot_calibration([("run", np.ones(4), np.full(4, 1.1), 0.9, 0.91)])]
+    figs = [nb05_figures.plot_momentum_conventions(batches),
+            nb05_figures.plot_company({"a": np.full(3, 1 / 3)}, evals, true_label=1),
+            nb05_figures.plot_calibration([("run", np.ones(4), np.full(4, 1.1), 0.9, 0.91)])]
     for fig in figs:
         FigureCanvasAgg(fig).draw()  # lays out and renders without error or warning
         assert fig.axes

@@ -23,6 +23,7 @@ import numpy as np
 
 from bn_core._checks import check_eps
 from bn_core.data import load_digits_split
+from bn_core.experiments.cache import disk_cached
 from bn_core.functional import batchnorm_forward, normalize, normalize_backward
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import mlp
@@ -176,3 +177,28 @@ def ghost_experiment(rng, ghosts=(2, 4, 8, 32), repeats=2, **kwargs):
     """
     *_, state = ghost_experiment_steps(rng.integers(2**32, size=repeats), ghosts, **kwargs)
     return {key: state[key] for key in ("ghosts", "train", "test", "plain_train", "plain_test")}
+
+
+@disk_cached
+def jitter_curve_from(state, ns, batches=2000, **population):
+    """jitter_curve(ns, rng, batches, **population) for an rng whose bit generator is in `state`
+    (rng.bit_generator.state): a pure function of its arguments, so it is kept on disk. Returns
+    (the curve (K,), the state after): set rng.bit_generator.state to it and the rng ends where
+    jitter_curve would have left it, the numbers bit-identical."""
+    rng = np.random.Generator(getattr(np.random, state["bit_generator"])())
+    rng.bit_generator.state = state
+    return jitter_curve(ns, rng, batches, **population), rng.bit_generator.state
+
+
+def notebook_ghost_seeds(seed=0):
+    """The seeds notebook 06's ghost-batch panel draws for its default run: its rng,
+    default_rng(seed), replayed through every draw its cells make before (the same calls, in
+    order). For warming the cache (experiments.warm); a test runs the notebook against it."""
+    rng = np.random.default_rng(seed)
+    rng.normal(size=12), rng.normal(size=12)  # the outlier panel's batch; cell "x = ..."
+    rng.normal(1.0, 2.0, size=4), rng.normal(size=4)  # the Jacobian cell's x and dout
+    rng.normal(size=64)  # the Jacobian panel's pool
+    jitter_curve(np.unique(np.geomspace(2, 256, 15).astype(int)), rng, 2000)  # sampling panel
+    sample_batches(8, rng, 2000)  # its first histograms (N = 8)
+    jitter_curve(np.array([16, 32, 64, 128, 256, 512]), rng)  # the cell measuring the slope
+    return rng.integers(2**32, size=2)  # regularization_panel: the default run's two repeats

@@ -20,8 +20,11 @@ import copy
 import numpy as np
 
 from bn_core._checks import check_momentum
+from bn_core.data import load_digits_split
+from bn_core.experiments.cache import disk_cached
 from bn_core.layers import BatchNorm1d
-from bn_core.train import accuracy
+from bn_core.nn import mlp
+from bn_core.train import accuracy, train
 
 
 def momentum_to_pytorch(decay):
@@ -209,3 +212,23 @@ def calibration_run(model, data, layer=None):
     layer = min(old) if layer is None else layer
     acc_calibrated = accuracy(calibrated, x_test, y_test)
     return old[layer][1], calibrated.layers[layer].running_var.copy(), acc_running, acc_calibrated
+
+
+@disk_cached
+def trained_mlp(seed=0, train_seed=None, momentum=0.1, steps=400, batch_size=32, lr=0.1):
+    """Notebook 05's network: nn.mlp([64, 64, 64, 10], bn="before") with BatchNorm1d(d, momentum)
+    trained with SGD on load_digits_split(seed=0). Kept on disk (experiments.cache): the same
+    numbers as these lines run in the notebook, computed once per machine and code version.
+
+    seed: rng = default_rng(seed) draws the weights; train_seed: training draws its batches from
+    default_rng(train_seed), or (None) goes on with the same rng. Returns (model, history).
+    """
+    data = load_digits_split(seed=0)
+    rng = np.random.default_rng(seed)
+    norm = None if momentum == 0.1 else (lambda d: BatchNorm1d(d, momentum=momentum))
+    model = mlp([64, 64, 64, 10], bn="before", rng=rng, norm_layer=norm)
+    train_rng = rng if train_seed is None else np.random.default_rng(train_seed)
+    history = train(model, data, steps=steps, batch_size=batch_size, lr=lr, rng=train_rng,
+                    eval_every=steps)
+    return model, history
+

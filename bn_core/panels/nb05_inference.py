@@ -1,144 +1,114 @@
-"""Figures of notebook 05 (training versus inference): running statistics with sliders, the two
-momentum conventions, one example's prediction in different company, calibration.
+"""Notebook 05's panels (training versus inference): running statistics with sliders, and the
+static figures (the two momentum conventions, one example's prediction in different company,
+calibration) as pictures.
+
+At open nothing imports matplotlib when an earlier kernel stored the pictures (ui.poster): the
+running-statistics figure (nb05_figures.RunningStatsFigure) is built when a slider first moves,
+and a static figure is drawn only by the first kernel that shows it.
 
 Shapes: a stream of T batches of m examples of one feature, drawn from N(pop_mean, pop_std^2);
 trajectories are (T + 1,) arrays, entry 0 the initial running values (0 and 1).
 """
 
-import numpy as np
-from matplotlib.figure import Figure
-
 from bn_core.experiments import inference as inf
-from bn_core.experiments.inference import stream, variance_gap
-from bn_core.ui.live import LiveFigure
-from bn_core.ui.palette import BLUE, GREEN, ORANGE, VERMILLION
+from bn_core.ui import poster
+
+FIGSIZE = (12, 3.5)  # RunningStatsFigure's
+
+
+class RunningStats:
+    """running_mean, running_var over a stream of batches, and the m/(m-1) gap. .widget is the
+    figure's Image; update(momentum=0.1, batch_size=16) redraws and returns a readout dict."""
+
+    def __init__(self, steps=200, pop_mean=3.0, pop_std=2.0, seed=0, max_batch=256):
+        self.setup = (steps, pop_mean, pop_std, seed, max_batch)
+        self.widget = poster.image_widget(FIGSIZE)
+        self._figure, self._shown = None, None
+        self._opened = False  # the first update (at open) may show a stored picture
+
+    @property
+    def figure(self):
+        """The RunningStatsFigure, built (matplotlib imported) when first needed; it draws the
+        numbers on show."""
+        if self._figure is None:
+            from bn_core.panels.nb05_figures import RunningStatsFigure
+
+            steps, pop_mean, pop_std, _, max_batch = self.setup
+            self._figure = RunningStatsFigure(steps, pop_mean, pop_std, max_batch, self.widget)
+            if self._shown is not None:
+                self._figure.show(self._shown)
+        return self._figure
+
+    live = property(lambda self: self.figure.live)
+
+    def pixels(self):
+        """The figure's last rendered image, (H, W, 4) uint8 (for tests)."""
+        return self.live.pixels()
+
+    def compute(self, momentum, batch_size):
+        """The numbers drawn for these slider values (numpy only)."""
+        steps, pop_mean, pop_std, seed, _ = self.setup
+        batches = inf.stream(batch_size, steps, pop_mean, pop_std, seed)  # (T, m, 1)
+        mean, var = inf.running_stats_pytorch(batches, momentum)
+        _, var_biased = inf.running_stats_cs231n(batches, 1 - momentum)
+        biased, unbiased = inf.variance_gap(batch_size, pop_std)
+        return {"batch_means": batches.mean(axis=1)[:, 0], "mean": mean[:, 0], "var": var[:, 0],
+                "var_biased": var_biased[:, 0], "batch_size": batch_size, "biased": biased,
+                "unbiased": unbiased}
+
+    def update(self, momentum=0.1, batch_size=16):
+        d = self.compute(momentum, batch_size)
+        self._shown = d
+        at_open, self._opened = not self._opened, True
+        key = poster.poster_key("nb05.running", *self.setup, momentum, batch_size)
+        if not (at_open and self._figure is None and poster.show(self.widget, key)):
+            if self._figure is None:
+                self.figure  # noqa: B018  (built, it draws d)
+            else:
+                self._figure.show(d)
+            if at_open:
+                poster.store(key, self.widget)
+        return {"running_mean": d["mean"][-1], "running_var": d["var"][-1],
+                "running_var_biased": d["var_biased"][-1], "biased": d["biased"],
+                "unbiased": d["unbiased"]}
 
 
 def running_stats_panel(steps=200, pop_mean=3.0, pop_std=2.0, seed=0, max_batch=256):
-    """LiveFigure: running_mean, running_var over a stream of batches, and the m/(m-1) gap.
-
-    Returns (live, update); update(momentum=0.1, batch_size=16) redraws and returns a readout dict.
-    """
-    live = LiveFigure(1, 3, figsize=(12, 3.5))
-    ax0, ax1, ax2 = live.axes
-    t = np.arange(steps + 1)
-    pop_var = pop_std**2
-    ax0.axhline(pop_mean, color="k", lw=1, ls="--", label="population mean")
-    ax0.set(xlim=(0, steps), ylim=(pop_mean - 2.5 * pop_std, pop_mean + 2.5 * pop_std),
-            xlabel="batches seen", title="running_mean")
-    ax1.axhline(pop_var, color="k", lw=1, ls="--", label="population var")
-    ax1.set(xlim=(0, steps), ylim=(0, 2.5 * pop_var), xlabel="batches seen", title="running_var")
-    sizes = np.arange(2, max_batch + 1)
-    ax2.semilogx(sizes, (sizes - 1) / sizes, color=VERMILLION, label="biased: (m-1)/m")
-    ax2.axhline(1.0, color=BLUE, label="unbiased: 1")
-    ax2.set(xlim=(2, max_batch), ylim=(0.4, 1.1), xlabel="batch size m",
-            title="mean batch variance / population var")
-    batch_dots = live.animate(ax0.plot(t[1:], t[1:] * 0.0, ".", ms=3, color="0.7",
-                                       label="batch mean mu")[0])
-    mean_line = live.animate(ax0.plot(t, t * 0.0, color=BLUE, lw=2, label="running_mean")[0])
-    var_line = live.animate(ax1.plot(t, t * 0.0, color=BLUE, lw=2,
-                                     label="running_var (unbiased, PyTorch)")[0])
-    biased_line = live.animate(ax1.plot(t, t * 0.0, color=VERMILLION, lw=1.5,
-                                        label="same, biased var")[0])
-    biased_level = live.animate(ax1.axhline(pop_var, color=VERMILLION, lw=1, ls=":",
-                                            label="(m-1)/m · population var"))
-    dots = live.animate(ax2.plot([2, 2], [0.5, 1.0], "o", color="k", ms=7,
-                                 label="measured, this m")[0])
-    text = live.animate(ax2.text(0.97, 0.05, "", transform=ax2.transAxes, ha="right", fontsize=9))
-    for ax, where in zip(live.axes, ("upper right", "upper right", "center right"), strict=True):
-        ax.legend(fontsize=7, loc=where)
-
-    def update(momentum=0.1, batch_size=16):
-        batches = stream(batch_size, steps, pop_mean, pop_std, seed)
-        mean, var = inf.running_stats_pytorch(batches, momentum)
-        _, var_biased = inf.running_stats_cs231n(batches, 1 - momentum)
-        batch_dots.set_ydata(batches.mean(axis=1)[:, 0])
-        mean_line.set_ydata(mean[:, 0])
-        var_line.set_ydata(var[:, 0])
-        biased_line.set_ydata(var_biased[:, 0])
-        ratio = (batch_size - 1) / batch_size
-        biased_level.set_ydata([ratio * pop_var] * 2)
-        biased, unbiased = variance_gap(batch_size, pop_std)
-        dots.set_data([batch_size, batch_size], [biased, unbiased])
-        text.set_text(f"m = {batch_size}: m/(m-1) = {1 / ratio:.3f}\n"
-                      f"biased {biased:.3f}, unbiased {unbiased:.3f}")
-        live.refresh()
-        return {"running_mean": mean[-1, 0], "running_var": var[-1, 0],
-                "running_var_biased": var_biased[-1, 0], "biased": biased, "unbiased": unbiased}
-
-    return live, update
+    """RunningStats(...) and its update: (panel, update); panel.widget is the figure's Image."""
+    panel = RunningStats(steps, pop_mean, pop_std, seed, max_batch)
+    return panel, panel.update
 
 
-def plot_momentum_conventions(batches, decay=0.9):
-    """Running statistics of one stream with PyTorch's momentum 1 - decay and CS231n's decay.
+def momentum_picture(batches, decay=0.9):
+    """nb05_figures.plot_momentum_conventions(batches, decay) as a picture (IPython Image).
+    batches: (T, m, D)."""
+    def draw():
+        from bn_core.panels.nb05_figures import plot_momentum_conventions
 
-    batches: (T, m, D), feature 0 is drawn. Returns a Figure of three panels.
-    """
-    momentum = inf.momentum_to_pytorch(decay)
-    mean_pt, var_pt = inf.running_stats_pytorch(batches, momentum)
-    mean_cs, var_cs = inf.running_stats_cs231n(batches, decay)
-    mean_wrong, _ = inf.running_stats_pytorch(batches, decay)  # 0.9 given to PyTorch by mistake
-    fig = Figure(figsize=(12, 3.4), layout="constrained")
-    ax0, ax1, ax2 = fig.subplots(1, 3)
-    ax0.plot(mean_wrong[:, 0], color="0.7", lw=1, label=f"PyTorch, momentum={decay} (mistake)")
-    ax0.plot(mean_pt[:, 0], color=BLUE, lw=3, label=f"PyTorch, momentum={momentum:.2g}")
-    ax0.plot(mean_cs[:, 0], color=ORANGE, lw=1.2, ls="--", label=f"CS231n, momentum={decay}")
-    ax0.set(title="running_mean: the same estimate", xlabel="batches seen")
-    ax1.plot(np.abs(mean_pt - mean_cs)[:, 0], color=GREEN)
-    ax1.set(title="|PyTorch - CS231n| of running_mean", xlabel="batches seen")
-    ax1.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
-    m = batches.shape[1]
-    ax2.plot(var_pt[:, 0], color=BLUE, lw=2, label="PyTorch (unbiased)")
-    ax2.plot(var_cs[:, 0], color=ORANGE, lw=1.2, ls="--", label="CS231n (biased)")
-    ax2.plot(var_cs[:, 0] * m / (m - 1), color="k", lw=0.8, ls=":", label="CS231n · m/(m-1)")
-    ax2.set(title=f"running_var: differs by m/(m-1) = {m / (m - 1):.3f}", xlabel="batches seen")
-    for ax in (ax0, ax2):
-        ax.legend(fontsize=8)
-    return fig
+        return plot_momentum_conventions(batches, decay)
+
+    return poster.picture(poster.poster_key("nb05.momentum", batches, decay), draw)
 
 
-def plot_company(train_probs, eval_probs, true_label):
-    """Bars of one example's predicted class probability in each company: training vs eval mode.
+def company_picture(train_probs, eval_probs, true_label):
+    """nb05_figures.plot_company(...) as a picture; the probabilities: dicts name -> (K,)."""
+    def draw():
+        from bn_core.panels.nb05_figures import plot_company
 
-    train_probs, eval_probs: dicts name -> (K,) as company_probabilities returns; a name missing
-    from train_probs is drawn as refused (a batch of one in training mode).
-    """
-    fig = Figure(figsize=(11, 3.2), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
-    names = list(eval_probs)
-    for ax, probs, mode in ((axes[0], train_probs, "training mode (the bug)"),
-                            (axes[1], eval_probs, "eval mode (correct)")):
-        for row, name in enumerate(names):
-            if name not in probs:
-                ax.text(0.02, row, "refused: ValueError (N = 1)", va="center", fontsize=9)
-                continue
-            guess = int(np.argmax(probs[name]))
-            width = probs[name][true_label]
-            ax.barh(row, width, color=BLUE if guess == true_label else VERMILLION)
-            ax.text(min(width, 0.8) + 0.02, row, f"predicts {guess}", va="center", fontsize=9)
-        ax.set(xlim=(0, 1.05), title=mode, xlabel=f"probability of the true class {true_label}")
-    axes[0].set_yticks(range(len(names)), names)
-    axes[0].invert_yaxis()
-    return fig
+        return plot_company(train_probs, eval_probs, true_label)
+
+    parts = [part for probs in (train_probs, eval_probs) for name, p in probs.items()
+             for part in (name, p)]
+    return poster.picture(poster.poster_key("nb05.company", *parts, true_label), draw)
 
 
-def plot_calibration(results):
-    """results: list of (label, old_var (D,), population var (D,), acc_running, acc_calibrated).
+def calibration_picture(results):
+    """nb05_figures.plot_calibration(results) as a picture; results: list of (label, old_var (D,),
+    population var (D,), acc_running, acc_calibrated)."""
+    def draw():
+        from bn_core.panels.nb05_figures import plot_calibration
 
-    Scatter of the running estimate against the population variance of one BN layer, per run.
-    """
-    fig = Figure(figsize=(5.2 * len(results), 4.0), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(results)))
-    for ax, (label, old_var, pop_var, acc_run, acc_cal) in zip(axes, results, strict=True):
-        hi = 1.05 * max(old_var.max(), pop_var.max())
-        ax.plot([0, hi], [0, hi], color="0.6", lw=1, label="running_var = population var")
-        ax.plot(pop_var, old_var, ".", color=BLUE, label="one feature")
-        off = np.median(np.abs(old_var / pop_var - 1))
-        ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="population var (whole training set)",
-               ylabel="running_var", title=f"{label}: median |running / population - 1| = "
-               f"{off:.1%}\ntest accuracy: running {acc_run:.3f}, calibrated {acc_cal:.3f}")
-        ax.title.set_fontsize(10)
-        ax.legend(fontsize=8, loc="upper left")
-    return fig
+        return plot_calibration(results)
 
-
+    parts = [part for result in results for part in result]
+    return poster.picture(poster.poster_key("nb05.calibration", *parts), draw)
