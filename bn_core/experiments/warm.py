@@ -9,11 +9,13 @@ import numpy as np
 from bn_core.data import load_digits_split
 from bn_core.experiments import (
     backward,
+    coupling,
     depth,
     depth_bias,
     depth_sweeps,
     freeze,
     ics,
+    inference,
     smoothness,
     what_stays_put,
 )
@@ -41,6 +43,11 @@ DEFAULTS = {
         step_sizes=(0.05, 0.1, 0.2, 0.4)),
     # notebook 04: the timing of the two backward passes (measured once per machine)
     "04 backward_timing": lambda: backward.backward_timing(n=256, d=512),
+    # notebook 05: the two networks its cells train; notebook 06: the ghost-batch default run
+    "05 trained_mlp": lambda: inference.trained_mlp(seed=0),
+    "05 trained_mlp slow": lambda: inference.trained_mlp(seed=1, train_seed=2, momentum=0.01),
+    "06 ghost default": lambda: cached(final_state, steps_fn=coupling.ghost_experiment_steps,
+                                       seeds=coupling.notebook_ghost_seeds(), ghosts=(2, 4, 8, 32)),
     # notebook 08: the per-layer panel's and the batch-size panel's first runs, the tables
     "08 depth panel": lambda: cached(final_state, steps_fn=depth.depth_run, depth=8, gain=5 / 3,
                                      activation="tanh", bn="off", steps=300),

@@ -29,7 +29,8 @@ def warm(timeout=600):
     shift = ShiftPanel(lr=0.5, steps=200, seed=0)
     shift.run.wait(timeout)
     shift.select("relu", lr=0.1).done.wait(timeout)
-    return names + ["01 pictures", "02 pictures"] + warm_03_04(timeout) + warm_07_08(timeout)
+    return (names + ["01 pictures", "02 pictures"] + warm_03_04(timeout) + warm_05_06()
+            + warm_07_08(timeout))
 
 
 def warm_03_04(timeout):
@@ -50,6 +51,15 @@ def warm_03_04(timeout):
     backward.gradient_check(rng)
     nb04_backward.scale_panel(*backward.offcentre_problem(rng, n=64, d=3))[1](1.0)
     return ["03 pictures", "04 pictures"]
+
+
+def warm_05_06():
+    """Notebooks 05 and 06: their code cells, run as the notebooks run them."""
+    from bn_core.panels.run_cells import run_notebook
+
+    run_notebook("05_train_vs_inference.ipynb")
+    run_notebook("06_batch_couples_examples.ipynb")  # waits for the ghost-batch run
+    return ["05 pictures", "06 pictures"]
 
 
 def warm_07_08(timeout):
