@@ -2,12 +2,12 @@
 stored pictures, imports no matplotlib and draws nothing; the figure built at the first move draws
 exactly the stored picture; keys follow what the picture depends on."""
 
-import json
 import os
 import subprocess
 import sys
 import textwrap
 
+import fresh_kernel
 import numpy as np
 import pytest
 
@@ -35,21 +35,14 @@ report = {"matplotlib": "matplotlib" in sys.modules,
 
 def run_open(cache, then=""):
     """Run OPEN (and `then`) in a fresh interpreter with the cache at `cache`; its report."""
-    code = OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))"
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=600, check=True).stdout
-    return json.loads(out.splitlines()[-1])
+    return fresh_kernel.report(OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))", cache)
 
 
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory):
     """The first kernel (draws and stores every picture), then a second one (reads them)."""
-    cache = tmp_path_factory.mktemp("cache")
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache)}
-    subprocess.run([sys.executable, "-m", "bn_core.experiments.warm"], env=env, check=True,
-                   capture_output=True, timeout=600)  # the results only: no picture yet
-    assert not (cache / "posters").exists()
+    cache = fresh_kernel.results_only(  # the results only: no picture yet
+        tmp_path_factory, "from bn_core.experiments.warm import warm; warm()")
     first = run_open(cache)
     second = run_open(cache, then="""
         before = explorer.image.value

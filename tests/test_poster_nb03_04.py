@@ -3,12 +3,9 @@ reads the default results from the disk cache, shows the stored pictures, import
 trains nothing; the figure built at the first move draws exactly the stored picture; with the cache
 off everything is computed and drawn at open."""
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
+import fresh_kernel
 import pytest
 
 # The results notebooks 03 and 04 read at open (what bn_core.experiments.warm should compute).
@@ -79,25 +76,15 @@ report["noise moved"] = [explorer.readout.value, explorer.image.value != before[
 """
 
 
-def python(code, cache):
-    """Run code in a fresh interpreter with the cache at `cache`; the JSON of its last line."""
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
-    lines = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                           timeout=600, check=True).stdout.splitlines()
-    return json.loads(lines[-1]) if lines else None
-
-
 def run_open(cache, then=""):
     """The report of OPEN (then `then`) in a fresh kernel-like interpreter."""
-    return python(OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))", cache)
+    return fresh_kernel.report(OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))", cache)
 
 
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory):
     """The warmed results, a first kernel (draws and stores every picture), then a second one."""
-    cache = tmp_path_factory.mktemp("cache")
-    python(WARM, cache)
-    assert not (cache / "posters").exists()  # the results only: no picture yet
+    cache = fresh_kernel.results_only(tmp_path_factory, WARM)
     first = run_open(cache)
     second = run_open(cache, then=MOVE)
     return cache, first, second

@@ -4,11 +4,8 @@ no matplotlib, trains nothing and shows the same picture bytes and numbers; the 
 first move draws exactly the stored picture, and the controls still work. With the cache off,
 everything is computed and drawn at open, to the same bytes and numbers."""
 
-import json
-import os
-import subprocess
-import sys
 
+import fresh_kernel
 import pytest
 
 # The results the notebooks look up at open (the calls proposed for experiments/warm.py DEFAULTS)
@@ -93,21 +90,14 @@ PATHS = {"05": "05_train_vs_inference.ipynb", "06": "06_batch_couples_examples.i
 
 def kernel(nb, cache, then=""):
     """Run notebook nb's cells (and `then`) in a fresh interpreter with the cache at `cache`."""
-    code = RUN + REPORT[nb] + then + "\nprint(json.dumps(report))"
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-c", code, PATHS[nb]], env=env,
-                         capture_output=True, text=True, timeout=600, check=True).stdout
-    return json.loads(out.splitlines()[-1])
+    return fresh_kernel.report(RUN + REPORT[nb] + then + "\nprint(json.dumps(report))", cache,
+                               args=[PATHS[nb]])
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
     """A cache holding the warm results, no picture yet."""
-    cache = tmp_path_factory.mktemp("cache")
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache)}
-    subprocess.run([sys.executable, "-c", WARM], env=env, check=True, timeout=600)
-    assert not (cache / "posters").exists()
-    return cache
+    return fresh_kernel.results_only(tmp_path_factory, WARM)
 
 
 @pytest.fixture(scope="module", params=["05", "06"])

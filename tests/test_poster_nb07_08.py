@@ -5,12 +5,10 @@ notebooks draw everything at open. The warm-up calls of the report (open_as_note
 results) store exactly the pictures the notebooks look up."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
+import fresh_kernel
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -54,21 +52,13 @@ import sys, json
 report = {"matplotlib": "matplotlib" in sys.modules,
           "images": {k: v.hex() for k, v in images.items()}}
 """, textwrap.dedent(then), "print(json.dumps(report))"])
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=600, cwd=NOTEBOOKS)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.splitlines()[-1])
+    return fresh_kernel.report(code, cache, cwd=NOTEBOOKS)
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
     """A cache with notebook 08's results (no picture yet)."""
-    path = tmp_path_factory.mktemp("cache")
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(path)}
-    subprocess.run([sys.executable, "-c", WARM_RESULTS], env=env, check=True, timeout=600)
-    assert not (path / "posters").exists()
-    return path
+    return fresh_kernel.results_only(tmp_path_factory, WARM_RESULTS)
 
 
 SECOND = {

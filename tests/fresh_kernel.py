@@ -1,0 +1,25 @@
+"""For the first-picture tests (tests/test_poster*.py): code run in a fresh interpreter, as a new
+learner's kernel would run it, with the cache at a given folder."""
+
+import json
+import os
+import subprocess
+import sys
+
+
+def report(code, cache, cwd=None, args=()):
+    """Run `code` (which prints a JSON report last) with BN_CORE_CACHE_DIR=cache; the report."""
+    env = {**os.environ, "BN_CORE_CACHE_DIR": str(cache), "MPLBACKEND": "Agg"}
+    out = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
+                         text=True, timeout=600, cwd=cwd)
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    return json.loads(lines[-1]) if lines else None
+
+
+def results_only(tmp_path_factory, code):
+    """A new cache folder holding what `code` computes (results), and no picture yet."""
+    cache = tmp_path_factory.mktemp("cache")
+    report(code, cache)
+    assert not (cache / "posters").exists()
+    return cache
