@@ -54,6 +54,10 @@ def opened(tmp_path_factory):
         report["matplotlib after"] = "matplotlib" in sys.modules
         dash.step.value = 500  # the scrubber builds the scrub figure, which shows step 500
         report["scrubbed"] = dash.scrub.text.get_text()
+        dash.restart(0.4)  # a new lr streams into figures built for it (params: still a picture)
+        dash.wait(120)
+        report["retrained"] = [dash.status.value.startswith("lr = 0.4"), dash.run.completed,
+                               dash.images["params"].value.hex() != report["images"]["dash.params"]]
     """)
     return cache, first, second
 
@@ -77,6 +81,7 @@ def test_the_figure_built_at_the_first_move_draws_the_stored_picture(opened):
     _, _, second = opened
     assert second["explorer rebuilt"] and second["fig1 rebuilt"]
     assert second["matplotlib after"] and second["scrubbed"] == "step 500"
+    assert second["retrained"] == [True, 1, True]
 
 
 def test_keys_follow_what_the_picture_depends_on():

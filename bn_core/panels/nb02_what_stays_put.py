@@ -67,9 +67,10 @@ class WhatStaysPut:
         else:
             self.show_runs(cached, lr, note=" (read from the cache: press play to watch it train)")
 
-    def figure(self, name):
+    def figure(self, name, draw_runs=True):
         """Figure `name` of SIZES, built (matplotlib imported) the first time it is needed; it
-        takes over its image from the stored first picture and draws the last finished run."""
+        takes over its image from the stored first picture and draws the last finished run
+        (draw_runs=False: not, for a run that is about to stream into it)."""
         if name not in self._figures:
             from bn_core.panels.nb02_figures import ChangeFigure, Fig1Figure, ParamsFigure
             from bn_core.panels.nb02_scrub import ScrubFigure
@@ -80,7 +81,7 @@ class WhatStaysPut:
                           "params": lambda: ParamsFigure(widget=image),
                           "change": lambda: ChangeFigure(widget=image),
                           "scrub": lambda: ScrubFigure(widget=image)}[name]()
-                if self.runs is not None:
+                if self.runs is not None and draw_runs:
                     figure.update(self.runs)
                 self._figures[name] = figure
         return self._figures[name]
@@ -121,10 +122,11 @@ class WhatStaysPut:
         for each, and lets a control's callback in between)."""
         if state["step"] == state["steps"]:
             return  # the last state: _done draws it with its exact limits, once
-        for fig in (self.fig1, self.params, self.change):
-            fig.stream(state)
+        for name in ("fig1", "params", "change"):
+            self.figure(name, draw_runs=False).stream(state)
             yield
-        self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
+        scrub = self.figure("scrub", draw_runs=False)
+        scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
         self.show_step(self.step.value, lazy=True)
 
     def _done(self, state):
