@@ -6,8 +6,8 @@
     ShiftPanel    Santurkar et al.'s gradient-based internal covariate shift, without and with BN:
                   ||G - G'|| / ||G|| and cos(G, G') for the last layer's weights over training
 Each has .run (the LiveRun: .wait() returns the last state), .widget (controls, figure, run bar).
-A stored end (the warm cache) is shown as its stored picture (ui.poster): the figure (.live) is
-built, and matplotlib imported, when a run first needs drawing.
+A stored end (the warm cache) is shown as its stored picture (ui.poster): the figure (.live, a
+ui.lazy_figure.LazyFigure) is built, and matplotlib imported, when a run first needs drawing.
 """
 
 import ipywidgets as widgets
@@ -16,6 +16,7 @@ import numpy as np
 from bn_core.experiments import freeze, ics
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.what_stays_put import distribution_change
+from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, LABELS
 from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
@@ -35,9 +36,10 @@ class FreezePanel:
     FIGSIZE = (12, 3.4)
 
     def __init__(self, lr=0.5, steps=200, seed=0, autostart=True):
-        self.steps, self.image, self._live = steps, image_widget(self.FIGSIZE), None
+        self.steps, self.image = steps, image_widget(self.FIGSIZE)
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
         self.lr = _lr_slider(lr, "bn-forum-lr")
-        self.run = LiveRun(freeze.freeze_steps, self.draw, autostart=autostart,
+        self.run = LiveRun(freeze.freeze_steps, self.figure, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed},
                            lookup=final_lookup(freeze.freeze_steps),  # warmed defaults: no training
                            poster=RunPosters("nb02.freeze", self.image))
@@ -46,31 +48,32 @@ class FreezePanel:
 
     @property
     def live(self):
-        """The LiveFigure, built the first time a state is drawn."""
-        if self._live is None:
-            from bn_core.ui.live import LiveFigure
+        """The LiveFigure, built the first time a state is drawn (or asked for)."""
+        return self.figure.live
 
-            live, steps = LiveFigure(1, 3, figsize=self.FIGSIZE, widget=self.image), self.steps
-            ax = live.axes
-            self.lines = {}
-            for kind in freeze.KINDS:
-                style = {"color": COLORS[kind], "label": LABELS[kind]}
-                self.lines[kind] = [live.animate(a.plot([], [], **style)[0]) for a in ax]
-            ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1), xlim=(0, steps),
-                      title="(a) test accuracy")
-            ax[1].set(xlabel="training step", ylabel="minibatch loss (mean of 20 steps)",
-                      yscale="log", ylim=(3e-3, 5), xlim=(0, steps), title="(b) training loss")
-            ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
-                      ylabel="per-step change of y's\nper-feature mean + std",
-                      title="(c) drift of the next layer's input y")
-            ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
-                       fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
-            ax[0].legend(loc="center right", fontsize=8)
-            self._live = live
-        return self._live
+    def _build(self, image):
+        """The LiveFigure rendering into image, and draw(state) (for LazyFigure)."""
+        from bn_core.ui.live import LiveFigure
 
-    def draw(self, state):
-        live = self.live
+        live, steps = LiveFigure(1, 3, figsize=self.FIGSIZE, widget=image), self.steps
+        ax = live.axes
+        self.lines = {}
+        for kind in freeze.KINDS:
+            style = {"color": COLORS[kind], "label": LABELS[kind]}
+            self.lines[kind] = [live.animate(a.plot([], [], **style)[0]) for a in ax]
+        ax[0].set(xlabel="training step", ylabel="test accuracy", ylim=(0, 1), xlim=(0, steps),
+                  title="(a) test accuracy")
+        ax[1].set(xlabel="training step", ylabel="minibatch loss (mean of 20 steps)",
+                  yscale="log", ylim=(3e-3, 5), xlim=(0, steps), title="(b) training loss")
+        ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
+                  ylabel="per-step change of y's\nper-feature mean + std",
+                  title="(c) drift of the next layer's input y")
+        ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
+                   fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
+        ax[0].legend(loc="center right", fontsize=8)
+        return live, lambda state: self._draw(live, state)
+
+    def _draw(self, live, state):
         for kind, run in state["runs"].items():
             acc, loss, drift = self.lines[kind]
             acc.set_data(run["eval_step"], run["test_acc"])
@@ -90,12 +93,13 @@ class ShiftPanel:
     FIGSIZE = (11, 3.4)
 
     def __init__(self, lr=0.5, steps=200, seed=0, activation="sigmoid", autostart=True):
-        self.steps, self.image, self._live = steps, image_widget(self.FIGSIZE), None
+        self.steps, self.image = steps, image_widget(self.FIGSIZE)
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
         self.activation = widgets.ToggleButtons(options=["sigmoid", "relu"], value=activation,
                                                 description="activation")
         self.activation.add_class("bn-ics-activation")
         self.lr = _lr_slider(lr, "bn-ics-lr")
-        self.run = LiveRun(ics.ics_steps, self.draw, autostart=autostart,
+        self.run = LiveRun(ics.ics_steps, self.figure, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed,
                                    "activation": activation}, lookup=final_lookup(ics.ics_steps),
                            poster=RunPosters("nb02.ics", self.image))
@@ -108,26 +112,27 @@ class ShiftPanel:
 
     @property
     def live(self):
-        """The LiveFigure, built the first time a state is drawn."""
-        if self._live is None:
-            from bn_core.ui.live import LiveFigure
+        """The LiveFigure, built the first time a state is drawn (or asked for)."""
+        return self.figure.live
 
-            live = LiveFigure(1, 2, figsize=self.FIGSIZE, widget=self.image)
-            ax = live.axes
-            self.lines = {kind: [live.animate(a.plot([], [], color=COLORS[kind],
-                                                     label=LABELS[kind])[0]) for a in ax]
-                          for kind in ("plain", "bn")}
-            ax[0].set(xlabel="training step", yscale="log", ylim=(1e-3, 3),
-                      xlim=(0, self.steps), ylabel="||G - G'|| / ||G||",
-                      title="(a) how much the last layer's gradient\nchanges when the layers "
-                      "below step")
-            ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02),
-                      xlim=(0, self.steps), title="(b) does it still point the same way?")
-            ax[0].legend(loc="lower right", fontsize=8)
-            self.note = live.animate(ax[1].text(0.03, 0.05, "", transform=ax[1].transAxes,
-                                                fontsize=9, color=COLORS["highlight"]))
-            self._live = live
-        return self._live
+    def _build(self, image):
+        """The LiveFigure rendering into image, and draw(state) (for LazyFigure)."""
+        from bn_core.ui.live import LiveFigure
+
+        live = LiveFigure(1, 2, figsize=self.FIGSIZE, widget=image)
+        ax = live.axes
+        self.lines = {kind: [live.animate(a.plot([], [], color=COLORS[kind],
+                                                 label=LABELS[kind])[0]) for a in ax]
+                      for kind in ("plain", "bn")}
+        ax[0].set(xlabel="training step", yscale="log", ylim=(1e-3, 3), xlim=(0, self.steps),
+                  ylabel="||G - G'|| / ||G||", title="(a) how much the last layer's gradient\n"
+                  "changes when the layers below step")
+        ax[1].set(xlabel="training step", ylabel="cos(G, G')", ylim=(0, 1.02),
+                  xlim=(0, self.steps), title="(b) does it still point the same way?")
+        ax[0].legend(loc="lower right", fontsize=8)
+        self.note = live.animate(ax[1].text(0.03, 0.05, "", transform=ax[1].transAxes,
+                                            fontsize=9, color=COLORS["highlight"]))
+        return live, lambda state: self._draw(live, state)
 
     def select(self, activation, lr):
         """Show another network: set both controls, start one run (not two)."""
@@ -138,8 +143,7 @@ class ShiftPanel:
             self._quiet = False
         return self.run.restart(activation=activation, lr=lr)
 
-    def draw(self, state):
-        live = self.live
+    def _draw(self, live, state):
         for kind, recorder in state["shift"].items():
             rows = recorder.rows
             if not rows["step"]:
