@@ -6,9 +6,12 @@ package). BN_CORE_CACHE_DIR=off (or empty) turns both off.
 """
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 OFF = {"off", "0", "no", "false", "none"}
+IDLE_DAYS = 2  # a code version nobody used for this long is removed
 
 
 def cache_dir():
@@ -18,3 +21,18 @@ def cache_dir():
         return None if chosen.strip().lower() in OFF or not chosen.strip() else Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "bn_core"
+
+
+def use_version(folder, idle_days=IDLE_DAYS):
+    """Mark `folder` (a code version's: its name is 16 hex digits) as in use, and remove its
+    sibling versions that nobody has used for `idle_days`. Two checkouts of different code on one
+    machine (a server still running the old one) keep their own versions meanwhile."""
+    now = time.time()
+    try:
+        os.utime(folder, (now, now))
+    except OSError:
+        return
+    for old in folder.parent.iterdir():
+        if (old != folder and old.is_dir() and len(old.name) == len(folder.name)
+                and now - old.stat().st_mtime > idle_days * 86400):
+            shutil.rmtree(old, ignore_errors=True)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import fresh_kernel
 import numpy as np
@@ -105,9 +106,14 @@ def test_store_show_and_off(tmp_path, monkeypatch):
     poster.store("k", image)
     other = poster.image_widget((2, 1))
     assert poster.show(other, "k") and other.value == b"\xff\xd8picture"
-    (tmp_path / "posters" / "0123456789abcdef").mkdir()  # an older code version: removed
+    posters = tmp_path / "posters"
+    (posters / "0123456789abcdef").mkdir()  # another checkout's version, in use: kept
+    (posters / "fedcba9876543210").mkdir()  # a version unused for three days: removed
+    os.utime(posters / "fedcba9876543210", (time.time() - 3 * 86400,) * 2)
+    poster._version_folder.cache_clear()
     poster.show(other, "k")
-    assert [p.name for p in (tmp_path / "posters").iterdir()] == [poster.drawing_version()]
+    assert sorted(p.name for p in posters.iterdir()) == sorted(["0123456789abcdef",
+                                                               poster.drawing_version()])
     monkeypatch.setenv("BN_CORE_CACHE_DIR", "off")
     poster.store("k2", image)
     assert not poster.show(other, "k") and not list(tmp_path.rglob("k2*"))

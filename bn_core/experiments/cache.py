@@ -22,10 +22,9 @@ joblib is imported on the first cached call, so `import bn_core` still loads num
 import functools
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
-from bn_core._cache_dir import cache_dir
+from bn_core._cache_dir import cache_dir, use_version
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -42,8 +41,8 @@ def code_version():
 
 @functools.lru_cache(maxsize=4)
 def _memory(root):
-    """joblib.Memory for this code version under root, or None if root is not writable. Versions
-    other than the current one are removed (they can never be read again)."""
+    """joblib.Memory for this code version under root, or None if root is not writable. Other
+    versions that nobody used for days are removed (_cache_dir.use_version)."""
     version = code_version()
     try:
         (Path(root) / version).mkdir(parents=True, exist_ok=True)
@@ -51,9 +50,7 @@ def _memory(root):
         return None
     if not os.access(Path(root) / version, os.W_OK):
         return None
-    for old in Path(root).iterdir():
-        if old.is_dir() and old.name != version and len(old.name) == len(version):
-            shutil.rmtree(old, ignore_errors=True)
+    use_version(Path(root) / version)  # versions unused for days are removed
     import joblib  # lazily: only kernels that cache something pay for it
 
     return joblib.Memory(Path(root) / version, verbose=0)

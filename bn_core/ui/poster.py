@@ -24,14 +24,13 @@ import functools
 import hashlib
 import io
 import os
-import shutil
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from bn_core._cache_dir import cache_dir
+from bn_core._cache_dir import cache_dir, use_version
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -71,20 +70,23 @@ def poster_key(name, *parts):
     return f"{name}-{digest.hexdigest()[:24]}"
 
 
-def _folder():
-    """This code version's poster folder (created; older versions removed), or None if off."""
-    root = cache_dir()
-    if root is None:
-        return None
-    folder = root / "posters" / drawing_version()
+@functools.lru_cache(maxsize=4)
+def _version_folder(root):
+    """root/posters/<this version> (created, marked in use; versions unused for days removed),
+    or None if it cannot be created."""
+    folder = Path(root) / "posters" / drawing_version()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    for old in folder.parent.iterdir():
-        if old != folder and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
+    use_version(folder)
     return folder
+
+
+def _folder():
+    """This code version's poster folder, or None if the cache is off."""
+    root = cache_dir()
+    return None if root is None else _version_folder(str(root))
 
 
 def show(image, key):
@@ -104,6 +106,7 @@ def store(key, image):
         return
     tmp = folder / f".{key}.{os.getpid()}.tmp"
     try:
+        folder.mkdir(parents=True, exist_ok=True)  # removed meanwhile by another checkout?
         tmp.write_bytes(image.value)
         os.replace(tmp, folder / f"{key}.{image.format}")  # atomic: a reader sees all or nothing
     except OSError:
