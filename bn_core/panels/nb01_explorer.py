@@ -74,8 +74,12 @@ class Explorer:
         return self._figure
 
     def _draw(self):
-        f = self.frame
-        self.figure.show(f.x, f.x_hat, f.y, f.gamma, f.beta)
+        """Draw the frame on show (the figure is built first if needed, and draws it then)."""
+        if self._figure is None:
+            self.figure  # noqa: B018  (built, it draws the frame)
+        else:
+            f = self.frame
+            self._figure.show(f.x, f.x_hat, f.y, f.gamma, f.beta)
 
     def _make_controls(self):
         fs = widgets.FloatSlider
@@ -135,13 +139,10 @@ class Explorer:
                     self.scale.value, self.mode.value, self.identity)
         self.frame = f
         key = poster.poster_key("nb01.explorer", f.x, f.x_hat, f.y, f.gamma, f.beta)
-        if not (at_open and poster.show(self.image, key)):
-            if self._figure is not None:
-                self._draw()
-            else:
-                self.figure  # noqa: B018  (built, it draws this frame)
-            if at_open:
-                poster.store(key, self.image)
+        if at_open:
+            poster.opening(self.image, key, self._draw)
+        else:
+            self._draw()
         for key, name, a in (("raw", "raw x", f.x), ("norm", "x_hat", f.x_hat), ("out", "y", f.y)):
             lines = readout(name, a, sep="<br>")
             self.readouts[key].value = f"<div style='line-height: 1.4'>{lines}</div>"

@@ -145,9 +145,8 @@ class WhatStaysPut:
             figure = self._figures.get(name)
             if figure is None:
                 key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
-                if not poster.show(self.images[name], key):
-                    self.figure(name)  # draws self.runs
-                    poster.store(key, self.images[name])
+                poster.opening(self.images[name], key,
+                               lambda name=name: self.figure(name))  # it draws self.runs
             elif name != "scrub":
                 figure.update(runs, streamed)
             elif not streamed:

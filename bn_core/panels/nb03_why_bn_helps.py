@@ -195,13 +195,14 @@ class ScaleExplorer:
         shows the stored picture of a if there is one, else draws and stores it."""
         at_open, self.a, r = self.a is None, a, self._run(a)
         key = poster.poster_key("nb03.scale", self.seed, self.feature, a)
-        if not (at_open and poster.show(self.image, key)):
+
+        def draw():
             if self._live is None:
                 self.live  # noqa: B018  (built, it draws a)
             else:
                 self._draw(a, r)
-            if at_open:
-                poster.store(key, self.image)
+
+        poster.opening(self.image, key, draw) if at_open else draw()
         norm = float(np.linalg.norm(r["dV"]))
         self.readout.value = f"a = {a:.2f}: |dV| = {norm:.4f}, a * |dV| = {a * norm:.4f}"
         return r["out"], norm

@@ -154,13 +154,14 @@ class ScalePanel:
         """Redraw for a; returns readout(a)."""
         at_open, self.a = self.a is None, a
         key = poster.poster_key("nb04.scale", *self.args, self.a_range, a)
-        if not (at_open and poster.show(self.widget, key)):
+
+        def draw():
             if self._live is None:
                 self.live  # noqa: B018  (built, it draws a)
             else:
                 self._redraw(a)
-            if at_open:
-                poster.store(key, self.widget)
+
+        poster.opening(self.widget, key, draw) if at_open else draw()
         return self.readout(a)
 
     @property

@@ -61,13 +61,14 @@ class RunningStats:
         self._shown = d
         at_open, self._opened = not self._opened, True
         key = poster.poster_key("nb05.running", *self.setup, momentum, batch_size)
-        if not (at_open and self._figure is None and poster.show(self.widget, key)):
+
+        def draw():
             if self._figure is None:
                 self.figure  # noqa: B018  (built, it draws d)
             else:
                 self._figure.show(d)
-            if at_open:
-                poster.store(key, self.widget)
+
+        poster.opening(self.widget, key, draw) if at_open and self._figure is None else draw()
         return {"running_mean": d["mean"][-1], "running_var": d["var"][-1],
                 "running_var_biased": d["var_biased"][-1], "biased": d["biased"],
                 "unbiased": d["unbiased"]}

@@ -19,53 +19,7 @@ from bn_core.experiments.coupling import (
     sample_batches,
 )
 from bn_core.panels.nb06_ghost import RUNS, regularization_panel  # noqa: F401  (from here too)
-from bn_core.ui import poster
-from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
-
-
-class LazyPanel:
-    """Controls above a figure's Image. compute(**values) -> (data, frame): numpy only, data for
-    panel.data, frame for the figure; build(image) -> (live, draw(frame)): the LiveFigure, built
-    (matplotlib imported) at the first move, then drawing the frame on show. `static`: what the
-    figure's fixed parts depend on (for the picture's key). .live: the LiveFigure."""
-
-    def __init__(self, name, figsize, controls, compute, build, static=()):
-        self.controls, self.data = controls, {}
-        self.image = poster.image_widget(figsize)
-        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.image])
-        self._compute, self._build, self._live, self._draw = compute, build, None, None
-        self._update()
-        parts = [part for item in sorted(self.frame.items()) for part in item]
-        key = poster.poster_key(name, *static, *parts)
-        if not poster.show(self.image, key):
-            self.draw()
-            poster.store(key, self.image)
-        for w in controls.values():
-            w.observe(self._on_change, "value")
-
-    @property
-    def live(self):
-        """The LiveFigure, built the first time it is needed: it draws the frame on show."""
-        if self._live is None:
-            with DRAW_LOCK:
-                self._live, self._draw = self._build(self.image)
-                self._draw(self.frame)
-        return self._live
-
-    def draw(self):
-        if self._live is None:
-            self.live  # noqa: B018  (built, it draws the frame)
-        else:
-            self._draw(self.frame)
-
-    def _update(self):
-        data, self.frame = self._compute(**{name: w.value for name, w in self.controls.items()})
-        self.data.update(data)
-
-    def _on_change(self, _change=None):
-        with FOREGROUND:
-            self._update()
-            self.draw()
+from bn_core.ui.lazy_figure import PosterPanel
 
 
 def outlier_panel(rng, n=12, default=0.5):
@@ -84,9 +38,8 @@ def outlier_panel(rng, n=12, default=0.5):
         batch = np.r_[value, x[1:]]
         mu, sigma = (batch.mean(), batch.std()) if training else (0.0, 1.0)  # running: 0, 1
         moved = float(np.abs(y[1:] - ghost).max())
-        return {"y": y, "moved": moved}, {"y": y, "moved": moved, "ghost": ghost, "value": value,
-                                          "mu": mu, "sigma": sigma,
-                                          "kind": "batch" if training else "running"}
+        return {"y": y, "moved": moved, "ghost": ghost, "value": value, "mu": mu, "sigma": sigma,
+                "training": training}
 
     def build(image):
         from bn_core.panels.nb06_figures import build_outlier
@@ -97,7 +50,7 @@ def outlier_panel(rng, n=12, default=0.5):
                                              description="red x").add_class("bn-outlier"),
                 "mode": widgets.ToggleButtons(options=["train", "eval"], description="mode")
                 .add_class("bn-outlier-mode")}
-    return LazyPanel("nb06.outlier", (10, 3.4), controls, compute, build, (x, default))
+    return PosterPanel("nb06.outlier", (10, 3.4), controls, compute, build, (x, default))
 
 
 def jacobian_panel(rng, n_max=64):
@@ -107,8 +60,7 @@ def jacobian_panel(rng, n_max=64):
 
     def compute(n=8):
         x = np.sort(pool[:n])
-        data = {"jacobian": bn_jacobian(x), "off_diagonal": off_diagonal_size(x)}
-        return data, {**data, "n": n}
+        return {"jacobian": bn_jacobian(x), "off_diagonal": off_diagonal_size(x), "n": n}
 
     def build(image):
         from bn_core.panels.nb06_figures import build_jacobian
@@ -117,7 +69,7 @@ def jacobian_panel(rng, n_max=64):
         return build_jacobian(ns, [off_diagonal_size(pool[:k]) for k in ns], image)
 
     slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
-    return LazyPanel("nb06.jacobian", (10, 4), {"n": slider.add_class("bn-jacobian-n")},
+    return PosterPanel("nb06.jacobian", (10, 4), {"n": slider.add_class("bn-jacobian-n")},
                      compute, build, (pool,))
 
 
@@ -133,8 +85,7 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
 
     def compute(n=8):
         draws = sample_batches(n, rng, batches, **population)
-        data = {"n": n, "jitter": draws["y0"].std(), "std_mu_B": draws["mu_B"].std(), **draws}
-        return data, data
+        return {"n": n, "jitter": draws["y0"].std(), "std_mu_B": draws["mu_B"].std(), **draws}
 
     def build(image):
         from bn_core.panels.nb06_figures import build_sampling
@@ -142,5 +93,5 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
         return build_sampling(batches, mean, std, z0, ns, curve, image)
 
     slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
-    return LazyPanel("nb06.sampling", (10, 5.6), {"n": slider.add_class("bn-sampling-n")},
+    return PosterPanel("nb06.sampling", (10, 5.6), {"n": slider.add_class("bn-sampling-n")},
                      compute, build, (batches, mean, std, z0, ns, curve))

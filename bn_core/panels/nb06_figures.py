@@ -44,7 +44,8 @@ def build_outlier(x, default, widget=None):
         dragged.set_data([f["value"]], [0])
         mu, sigma = f["mu"], f["sigma"]
         stat_line.set_data([mu - sigma, mu + sigma], [0.6, 0.6])
-        stat_text.set_text(f"{f['kind']} mean {mu:+.2f}, std {sigma:.2f}  (bar: mean ± std)")
+        kind = "batch" if f["training"] else "running"
+        stat_text.set_text(f"{kind} mean {mu:+.2f}, std {sigma:.2f}  (bar: mean ± std)")
         now.set_data(x[1:], f["y"][1:])
         moves.set_segments([[(a, b), (a, c)]
                             for a, b, c in zip(x[1:], f["ghost"], f["y"][1:], strict=True)])

@@ -10,7 +10,8 @@ draws); the figure then draws what is on show, the same picture.
     p = PosterPanel("nb07.compare", (11.5, 2.9), {"groups": slider}, compute, build, parts)
     # controls above the figure: compute(**values) -> data (numbers only, at open and every move);
     # build(image) -> (live, draw) with draw(data). At open the stored picture of
-    # poster_key(name, *parts, *values) is shown, else the figure is built, drawn and stored.
+    # poster_key(name, *parts, *data) is shown, else the figure is built, drawn and stored.
+    # parts: what build's fixed parts of the figure depend on.
 """
 
 import ipywidgets as widgets
@@ -66,12 +67,10 @@ class PosterPanel:
         self.image = poster.image_widget(figsize)
         self.figure = LazyFigure(self.image, build, current=lambda: self.data)
         self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.image])
-        values = self.values()
-        self.data.update(compute(**values))
-        key = poster.poster_key(name, *parts, *sorted(values.items()))
-        if not poster.show(self.image, key):  # no stored picture (or cache off): draw it now
-            self.figure.live  # noqa: B018  (built, it draws self.data)
-            poster.store(key, self.image)
+        self.data.update(compute(**self.values()))
+        drawn = [part for item in sorted(self.data.items()) for part in item]
+        poster.opening(self.image, poster.poster_key(name, *parts, *drawn),
+                       lambda: self.figure.live)  # built, it draws self.data
         for w in controls.values():
             w.observe(self._on_change, "value")
 

@@ -99,6 +99,14 @@ def show(image, key):
     return True
 
 
+def opening(image, key, draw):
+    """What a figure shows at open: the stored picture `key` in `image` if there is one, else
+    draw() (which renders into `image`, building the figure) and keep the picture for later."""
+    if not show(image, key):
+        draw()
+        store(key, image)
+
+
 def store(key, image):
     """Keep the picture `image` (an ipywidgets.Image just drawn) as `key` for later kernels."""
     folder = _folder()
