@@ -28,21 +28,52 @@ def batch(n, features, rng):
     return np.array([m for m, _, _ in features]) + z * np.array([s for _, s, _ in features])
 
 
+def describe_columns(x, gamma, beta, axis=0):
+    """{j: 'mean 3, std 2, gamma 1.5, beta 0.5'}: what column j (or row, axis=1) of a case is,
+    to locate an error by its place, never by a guessed cause."""
+    mean, std = x.mean(axis=axis), x.std(axis=axis)
+    if axis == 1:
+        return {i: f"mean {m:.3g}, std {s:.2g}" for i, (m, s) in enumerate(zip(mean, std))}
+    return {j: f"mean {m:.3g}, std {s:.2g}, gamma {g:.2g}, beta {b:.2g}"
+            for j, (m, s, g, b) in enumerate(zip(mean, std, gamma, beta))}
+
+
 def forward_cases(make_case):
-    """The three designed (N, D) inputs of a forward exercise; make_case(label, x, gamma, beta,
-    notes) builds one Case (each exercise decides its argument order)."""
+    """The designed (N, D) inputs of a forward exercise; make_case(label, x, gamma, beta, eps)
+    builds one Case (each exercise decides its argument order)."""
     rng = np.random.default_rng(12)
     main = batch(6, FEATURES, rng)  # (6, 5): N != D
-    notes = {j: text for j, (_, _, text) in enumerate(FEATURES)}
     square = rng.normal(1.0, 2.0, size=(4, 4))  # N == D: a wrong-axis broadcast runs here
     pair = rng.normal(-1.0, 3.0, size=(2, 3))  # N = 2: (N - 1) versus N is a factor of 2
+    five = rng.normal(0.5, 0.05, size=(5, 3))  # variance 2.5e-3: eps = 1e-3 matters
     return [
-        make_case("the (6, 5) batch", main, GAMMA, BETA, notes),
+        make_case("the (6, 5) batch", main, GAMMA, BETA, 1e-5),
         make_case("the square (4, 4) batch", square, np.array([2.0, -0.5, 1.0, 3.0]),
-                  np.array([1.0, 0.0, -2.0, 0.5]), {}),
+                  np.array([1.0, 0.0, -2.0, 0.5]), 1e-5),
         make_case("the batch of N = 2", pair, np.array([-0.7, 1.1, 2.0]),
-                  np.array([0.3, -0.4, 1.0]), {}),
+                  np.array([0.3, -0.4, 1.0]), 1e-5),
+        make_case("the (6, 5) batch with eps = 0.1", main, GAMMA, BETA, 0.1),
+        make_case("the (5, 3) batch with eps = 1e-3", five, np.array([1.2, -0.6, 0.9]),
+                  np.array([-0.2, 0.4, 1.5]), 1e-3),
     ]
+
+
+EPS_CHOICES = (1e-5, 1e-3, 0.1)
+
+
+def random_batch(rng, shape=None):
+    """(x, gamma, beta, eps, label) with a random non-square shape, per-feature means and stds,
+    gamma (some negative), beta and one eps of EPS_CHOICES: a case drawn at each check."""
+    if shape is None:
+        n = int(rng.integers(3, 11))
+        d = int(rng.choice([k for k in range(2, 7) if k != n]))
+        shape = (n, d)
+    d = shape[-1]
+    x = rng.normal(rng.normal(0, 3, size=d), rng.uniform(0.2, 3, size=d), size=shape)
+    gamma = rng.uniform(0.5, 2.0, size=d) * rng.choice([-1.0, 1.0], size=d)
+    beta = rng.normal(0.0, 1.5, size=d)
+    eps = float(rng.choice(EPS_CHOICES))
+    return x, gamma, beta, eps, f"a random {shape} batch with eps = {eps:g}"
 
 
 def images(shape, rng):

@@ -5,13 +5,12 @@ wrong type or changes its arguments in place gives an Outcome that says so. Shap
 bn_core.functional: N examples, D features, C channels, H x W positions.
 """
 
-import contextlib
 import copy
-import io
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from bn_core.exercises.guard import describe
 
 TOL = 1e-6  # relative tolerance of every comparison (float64 round-off is ~1e-12 here)
 AXES = {1: ("feature",), 2: ("example", "feature"), 4: ("example", "channel", "row", "column")}
@@ -31,13 +30,29 @@ class Case:
 
 @dataclass
 class Outcome:
-    """What one call did: values (float64 arrays, one per returned name) or error (one line)."""
+    """What one call did: values (float64 arrays, one per returned name) or error (one line).
+    returned_none: the function ran and returned None; bad_type: what came back instead of
+    arrays (guard.describe); float32: a returned array was float32/float16; iterated: names of
+    the dict arguments the function iterated over (`a, b = cache` unpacks a dict's keys)."""
 
     values: tuple = None
     error: str = None
     not_attempted: bool = False
+    returned_none: bool = False
     bad_type: str = None
     changed: tuple = ()
+    float32: bool = False
+    iterated: tuple = ()
+
+
+class WatchedDict(dict):
+    """A dict argument that notes when it is iterated (tuple-unpacking a dict gives its keys)."""
+
+    iterated = False
+
+    def __iter__(self):
+        self.iterated = True
+        return super().__iter__()
 
 
 def one_line(exc):
@@ -64,44 +79,51 @@ def _same_array(a, b):
     return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
 
 
+def _numeric(item):
+    return not isinstance(item, (dict, str)) and np.asarray(item).dtype.kind in "fiub"
+
+
 def to_arrays(result, returns):
-    """(values, problem): the result as float64 arrays, one per name in `returns`."""
+    """(values, problem, float32): the result as float64 arrays, one per name in `returns`;
+    problem: guard.describe(result) when it is not that. A single output may come as (out, cache)
+    or [out, cache]; several as a tuple or a list."""
     if len(returns) == 1:
-        if isinstance(result, tuple) and result:  # (out, cache) is fine: take out
-            result = result[0]
+        if isinstance(result, (tuple, list)) and result and isinstance(result[0], np.ndarray):
+            result = result[0]  # (out, cache) or [out, cache]: take out
         items = (result,)
     elif isinstance(result, (tuple, list)) and len(result) == len(returns):
         items = tuple(result)
     else:
-        kind = f"a tuple of {len(result)}" if isinstance(result, (tuple, list)) else \
-            type(result).__name__
-        return None, f"returned {kind}; expected a tuple ({', '.join(returns)})"
-    values = []
-    for name, item in zip(returns, items):
-        arr = np.asarray(item) if not isinstance(item, dict) else np.asarray(None)
-        if arr.dtype.kind not in "fiub":
-            return None, f"{name} is a {type(item).__name__}; expected a numpy array of floats"
-        values.append(arr.astype(np.float64))
-    return tuple(values), None
+        return None, describe(result), False
+    if not all(_numeric(item) for item in items):
+        return None, describe(result), False
+    arrays = [np.asarray(item) for item in items]
+    low = any(a.dtype in (np.float32, np.float16) for a in arrays)
+    return tuple(a.astype(np.float64) for a in arrays), None, low
 
 
 def run(fn, case, names, returns):
-    """Call fn on a deep copy of case.args, warnings and prints silenced; return an Outcome."""
-    args = copy.deepcopy(case.args)
+    """Call fn on a deep copy of case.args (dicts watched); return an Outcome. Never raises for
+    anything fn does (guard.Stopped, the time limit, passes through)."""
+    args = [WatchedDict(a) if isinstance(a, dict) else a for a in copy.deepcopy(case.args)]
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), \
-                contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
             result = fn(*args)
     except NotImplementedError:
         return Outcome(not_attempted=True)
     except Exception as exc:  # the learner's bug: reported, never raised
-        return Outcome(error=one_line(exc), changed=changed_args(case.args, args, names))
-    changed = changed_args(case.args, args, names)
+        return Outcome(error=one_line(exc), changed=changed_args(case.args, args, names),
+                       iterated=_iterated(args, names))
+    changed, iterated = changed_args(case.args, args, names), _iterated(args, names)
     if result is None:
-        return Outcome(not_attempted=True, changed=changed)
-    values, problem = to_arrays(result, returns)
-    return Outcome(values=values, bad_type=problem, changed=changed)
+        return Outcome(returned_none=True, changed=changed, iterated=iterated)
+    values, problem, low = to_arrays(result, returns)
+    return Outcome(values=values, bad_type=problem, changed=changed, float32=low,
+                   iterated=iterated)
+
+
+def _iterated(args, names):
+    return tuple(n for n, a in zip(names, args) if isinstance(a, WatchedDict) and a.iterated)
 
 
 def close(a, b, tol=TOL):
