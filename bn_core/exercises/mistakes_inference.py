@@ -56,3 +56,24 @@ def fold_rows(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
 def fold_bias_unscaled(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / np.sqrt(running_var + eps)
     return W * s, b - running_mean * s + beta  # b not multiplied by s
+
+
+def batch_mean_in_eval(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    return gamma * (x - x.mean(axis=0)) / np.sqrt(running_var + eps) + beta  # the batch's mean
+
+
+def swapped_in_eval(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    return beta * (x - running_mean) / np.sqrt(running_var + eps) + gamma
+
+
+def no_beta_in_eval(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    return gamma * (x - running_mean) / np.sqrt(running_var + eps)
+
+
+def fold_no_sqrt(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
+    s = gamma / (running_var + eps)  # the variance, not its square root
+    return W * s, (b - running_mean) * s + beta
+
+
+def fold_no_std(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
+    return W * gamma, (b - running_mean) * gamma + beta  # scaled by gamma only
