@@ -56,7 +56,7 @@ FORWARD_MISTAKES = [
             v.variant(STATS, v.along(0), runs_if=lambda s: s[0] == s[1])),
     Mistake("an array broadcast on the wrong axis (a (D,) or (N,) array lined up with the other "
             "axis: gamma[:, None], or a mean over axis 1 without keepdims)",
-            "so your function only runs when N == D", wrong.gamma_beta_wrong_axis,
+            "so your function only runs when N == D", wrong.mean_axis1_no_keepdims,
             errors_only_when(lambda c: c.args[0].shape[0] != c.args[0].shape[1])),
 ]
 

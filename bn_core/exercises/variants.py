@@ -33,13 +33,14 @@ def flat_columns(shape):
 
 
 def channel_groups(g):
-    """Group norm's sets: each example's channels cut into g groups (with all positions)."""
+    """Group norm's sets, as x.reshape(N, g, -1) makes them: each example's numbers (channel
+    after channel) cut into g equal runs (a run may split a channel when g does not divide C)."""
     def labels(shape):
-        n, c = shape[:2]
-        if c % g:
-            raise ValueError(f"cannot reshape {c} channels into {g} groups")
-        idx = np.indices(shape)
-        return idx[0] * g + idx[1] // (c // g)
+        per = int(np.prod(shape[1:]))
+        if per % g:
+            raise ValueError(f"cannot reshape an example of {per} numbers into {g} groups")
+        within = np.arange(per).reshape(shape[1:]) // (per // g)
+        return np.indices(shape)[0] * g + within[None]
     return labels
 
 
