@@ -4,10 +4,9 @@ and named; malformed ones get one clean line. The functions live in learner_solu
 
 import time
 
-import numpy as np
+import learner_solutions as ls
 import pytest
 
-import learner_solutions as ls
 from bn_core.exercises import nb01, nb04, nb05, nb07
 from bn_core.exercises.checker import VOILA_VARIABLES
 

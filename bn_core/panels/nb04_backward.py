@@ -67,14 +67,16 @@ def stepwise_steps():
     return steps
 
 
-def derivation_table():
-    """Markdown table: step, forward node, local rule (LaTeX), the matching lines of bn_core."""
-    rows = ["| step | forward node | backward rule | `batchnorm_backward_stepwise` |",
-            "| --- | --- | --- | --- |"]
+def derivation_table(with_code=True):
+    """Markdown table: step, forward node, local rule (LaTeX) and, with_code, the matching lines
+    of bn_core (the math alone before the learner has written the exercise)."""
+    head = "| step | forward node | backward rule |"
+    rows = [head + (" `batchnorm_backward_stepwise` |" if with_code else ""),
+            "| --- | --- | --- |" + (" --- |" if with_code else "")]
     steps = zip(stepwise_steps(), STEP_MATH, strict=True)
     for k, ((node, code), math) in enumerate(steps, start=1):
-        code_cell = "<br>".join(f"`{c}`" for c in code)
-        rows.append(f"| {k} | `{node}` | {math} | {code_cell} |")
+        code_cell = " " + "<br>".join(f"`{c}`" for c in code) + " |" if with_code else ""
+        rows.append(f"| {k} | `{node}` | {math} |{code_cell}")
     return "\n".join(rows)
 
 
