@@ -5,11 +5,6 @@ BatchNorm2d: x: (N, C, H, W), gamma, beta: (C,)."""
 import numpy as np
 
 
-def ln_over_batch(x, gamma, beta, eps=1e-5):
-    mu, var = x.mean(axis=0), x.var(axis=0)  # axis 0 kept: that is batch norm
-    return gamma * (x - mu) / np.sqrt(var + eps) + beta
-
-
 def ln_no_keepdims(x, gamma, beta, eps=1e-5):
     mu, var = x.mean(axis=1), x.var(axis=1)  # (N,): broadcasts along the features
     return gamma * (x - mu) / np.sqrt(var + eps) + beta
@@ -28,18 +23,6 @@ def ln_eps_outside(x, gamma, beta, eps=1e-5):
 def _norm(x, gamma, beta, axes, eps):
     mu, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
     return gamma.reshape(1, -1, 1, 1) * (x - mu) / np.sqrt(var + eps) + beta.reshape(1, -1, 1, 1)
-
-
-def bn2d_batch_only(x, gamma, beta, eps=1e-5):
-    return _norm(x, gamma, beta, 0, eps)  # one mean per channel AND position
-
-
-def bn2d_instance(x, gamma, beta, eps=1e-5):
-    return _norm(x, gamma, beta, (2, 3), eps)  # per example and channel: instance norm
-
-
-def bn2d_layer(x, gamma, beta, eps=1e-5):
-    return _norm(x, gamma, beta, (1, 2, 3), eps)  # per example: layer norm
 
 
 def bn2d_gamma_not_reshaped(x, gamma, beta, eps=1e-5):
