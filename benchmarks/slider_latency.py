@@ -250,7 +250,7 @@ def measure_first(page, name, moves, after):
     rows = []
     for label, handle, figure in page.evaluate(TAG):
         times = [t[0] if isinstance(t, list) else float("nan")
-                 for t in measure(page, handle, figure, moves)]
+                 for t in measure(page, handle, figure, moves, timeout=10.0)]
         later = times[1:] or [float("nan")]
         rows.append((name, label, times[0], float(np.median(later)), float(np.max(later)),
                      len(later)))
