@@ -16,7 +16,7 @@ draws); the figure then draws what is on show, the same picture.
 
 import ipywidgets as widgets
 
-from bn_core.ui import poster
+from bn_core.ui import poster, prebuild
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 
 
@@ -26,6 +26,8 @@ class LazyFigure:
     def __init__(self, image, build, current=lambda: None):
         self.image, self._build, self._current = image, build, current
         self._live = self._draw = None
+        # built while the learner reads, unless a move or a run builds it first
+        prebuild.later(image, lambda: self.live, pending=lambda: not self.built)
 
     @property
     def built(self):

@@ -31,6 +31,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from bn_core._cache_dir import cache_dir, use_version
+from bn_core.ui import prebuild
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -105,6 +106,9 @@ def opening(image, key, draw):
     if not show(image, key):
         draw()
         store(key, image)
+    else:  # built while the learner reads, unless a move has drawn it first
+        shown = image.value
+        prebuild.later(image, draw, pending=lambda: image.value == shown)
 
 
 def store(key, image):
