@@ -33,7 +33,8 @@ def first_to_90(runs, level=0.9, early=100):
         return f"{name} never within {steps} steps (best {max(runs[key]['test_acc']):.0%})"
 
     text = f"{said('bn', 'with BN')}; {said('plain', 'without BN')} (test accuracy every 10 steps)"
-    acc = {key: dict(zip(run["eval_step"], run["test_acc"], strict=True)) for key, run in runs.items()}
+    acc = {key: dict(zip(run["eval_step"], run["test_acc"], strict=True))
+           for key, run in runs.items()}
     if all(early in a for a in acc.values()):
         text += (f"; at step {early}: with BN {acc['bn'][early]:.0%}, "
                  f"without BN {acc['plain'][early]:.0%}")
