@@ -51,6 +51,18 @@ def test_bad_questions_are_refused():
 def test_first_to_90_reads_the_runs(bn, plain, answer, words):
     p = nb02.first_to_90({"plain": history((0, 10, 20), plain), "bn": history((0, 10, 20), bn)})
     assert p.answer == answer and words in p.text
+    assert "at step 100" not in p.text  # not evaluated in these runs
+
+
+def test_first_to_90_gives_the_early_accuracies_only_on_reveal():
+    """02/5 prints no accuracy under the question: the step-100 accuracies are in the result."""
+    p = nb02.first_to_90({"plain": history((0, 100), [0.1, 0.104]),
+                          "bn": history((0, 100), [0.1, 0.955])})
+    assert p.text.endswith("at step 100: with BN 96%, without BN 10%")
+    assert "96%" not in p.widget.children[0].value + p.result.value  # hidden until Reveal
+    p.predict(0)
+    p.reveal()
+    assert "at step 100: with BN 96%, without BN 10%" in p.result.value
 
 
 def test_noise_still_trains_reads_the_runs():

@@ -3,13 +3,14 @@
 Four versions of notebook 02's network (64 -> 100 -> 100 -> 100 -> 10, sigmoid), from the same
 initial weights (seed) on the same minibatches (seed + 1):
     "bn"         x -> x_hat -> y = gamma * x_hat + beta (gamma, beta trained) -> sigmoid(y)
-    "frozen"     BN with gamma = 1, beta = 0 frozen (affine=False): y = x_hat, so the next layer's
+    "frozen"     BN with gamma = 1, beta = 0 frozen (affine=False): y = x_hat, so the sigmoid's
                  input has per-feature mean 0 and std ~1 over every batch: really constant moments
     "mean_only"  centre, do not scale: y = x - mu + beta (beta trained; the std is left to the
                  layers below)
     "plain"      no BN: y = x
 Each run records, on the probe, the per-feature mean and std of the last hidden layer's sigmoid
-input y ("next": the next layer's input, as in notebook 02), after every update.
+input y (the activation's input, Ng's z~), after every update, as "next" (a historical key, as in
+notebook 02: the next Linear sees sigmoid(y), not y).
 
     states = freeze_steps(steps=200)      # a generator: one state per step of all four runs
     for state in states: ...              # LiveRun streams it; state["runs"][kind] is train_steps'
@@ -71,7 +72,7 @@ def results(state):
 
 
 def drift(run):
-    """Per-step drift of the next layer's input: (d_mean, d_std), each (R - 1,), as in notebook 02:
+    """Per-step drift of the sigmoid's input y: (d_mean, d_std), each (R - 1,), as in notebook 02:
     mean over features of |m_j(t) - m_j(t - 1)| and of |s_j(t) - s_j(t - 1)|."""
     return distribution_change(run["next"])
 
@@ -84,7 +85,7 @@ def smoothed_loss(loss, window=20):
 def summary(result, early=100):
     """The numbers notebook 02 states, per kind: test accuracy at step `early` and at the end,
     the final loss (mean of the last 20 minibatch losses) and the median per-step drift of the
-    next layer's input mean and std. Returns {kind: dict}."""
+    sigmoid's input y's mean and std. Returns {kind: dict}."""
     out = {}
     for kind, run in result.items():
         acc = dict(zip(run["eval_step"], run["test_acc"], strict=True))

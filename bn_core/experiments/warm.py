@@ -16,6 +16,7 @@ from bn_core.experiments import (
     freeze,
     ics,
     inference,
+    nb02_seeds,
     smoothness,
     what_stays_put,
 )
@@ -31,6 +32,8 @@ DEFAULTS = {
                                      seed=0, activation="sigmoid"),
     "02 ics relu": lambda: cached(final_state, steps_fn=ics.ics_steps, lr=0.1, steps=200, seed=0,
                                   activation="relu"),
+    # notebook 02's numbers on five seeds (its ranges), a few seconds per seed
+    "02 seeds": lambda: nb02_seeds.across_seeds(),
     # notebook 03: the noise explorer's first run, the lr sweep, the loss landscapes
     "03 noisy_bn": lambda: cached(final_state, steps_fn=smoothness.noise_steps,
                                   data=load_digits_split(), kinds=("plain", "bn", "noisy"),

@@ -1,11 +1,12 @@
 """Notebook 02's experiment: the same MLP trained without and with BN (Ioffe & Szegedy's Fig. 1),
-and how far a layer's input distribution moves per step.
+and how far the activation's input distribution moves per step.
 
     compare_bn(lr=0.5)              both networks trained to the end: {"plain": ..., "bn": ...}
     compare_bn_steps(lr=0.5)        the same, both networks stepped in one loop (lockstep): a
                                     generator of {"step", "steps", "plain": state, "bn": state}
                                     (train_steps states), for a panel that draws while it trains
     distribution_change(stats)      per-step move of a layer's per-feature mean and std
+    spread_at_init(seed)            each hidden layer's x spread at step 0: the signal collapse
 """
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from bn_core.data import load_digits_split
 from bn_core.experiments.cache import disk_cached
 from bn_core.layers import BatchNorm1d
-from bn_core.nn import Activation, mlp
+from bn_core.nn import Activation, Linear, mlp
 from bn_core.train import (
     LayerStats,
     Params,
@@ -21,6 +22,7 @@ from bn_core.train import (
     Snapshots,
     history,
     lockstep,
+    probe_forward,
     train_steps,
 )
 
@@ -64,7 +66,8 @@ def compare_bn(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 1
 
     Returns {"plain": history, "bn": history}. Both record, for the LAST hidden layer:
     "pct" the 15/50/85th percentiles of `unit`'s activation input, "next" the per-feature mean and
-    std of the activation input (x without BN, y = gamma * x_hat + beta with BN); the BN run also
+    std of the activation input (x without BN, y = gamma * x_hat + beta with BN: Ng's z~; the key
+    "next" is historical: the next Linear sees sigmoid(y), not y); the BN run also
     "z" (stats of the raw x entering BN), "params" (gamma, beta: (T + 1, D)) and "snap" (x and y
     on the probe every snapshot_every steps). data defaults to load_digits_split().
     """
@@ -79,7 +82,7 @@ def histories(state):
 
 
 def distribution_change(stats):
-    """How far a layer's input distribution moves per step: mean over features of
+    """How far a distribution (e.g. the activation's input) moves per step: mean over features of
     |mean_j(t) - mean_j(t - 1)| and of |std_j(t) - std_j(t - 1)|. stats: LayerStats result with
     "mean", "std": (R, D). Returns d_mean, d_std: (R - 1,)."""
     d_mean = np.abs(np.diff(stats["mean"], axis=0)).mean(axis=1)  # (R - 1, D) -> (R - 1,)
@@ -94,3 +97,15 @@ def moving_average(v, window=20):
     k = np.arange(1, len(v) + 1)
     lo = np.maximum(k - window, 0)
     return (c[k] - c[lo]) / (k - lo)
+
+
+def spread_at_init(seed=0, bn=None, x=None, sizes=(64, 100, 100, 100, 10), activation="sigmoid"):
+    """How spread out each hidden layer's x (its Linear's output, entering BN when bn="before") is
+    at step 0, before any update: the mean over features of the per-feature std of x over the
+    probe x: (P, 64) (default: the first 200 training images). Returns (L,), L hidden layers.
+    Without BN each sigmoid (slope <= 1/4) shrinks the spread: the signal collapses with depth."""
+    x = load_digits_split()[0][:200] if x is None else x
+    model = mlp(list(sizes), activation, bn=bn, rng=np.random.default_rng(seed))
+    probe_forward(model, x)
+    hidden = [i for i, layer in enumerate(model.layers) if isinstance(layer, Linear)][:-1]
+    return np.array([model.inputs[i + 1].std(axis=0).mean() for i in hidden])  # (P, D) -> ()

@@ -7,7 +7,8 @@ Each figure has stream(state), called by a LiveRun every frame with compare_bn_s
 stream.settle, no full redraw).
     Fig1Figure     Ioffe & Szegedy's Fig. 1: test accuracy; 15/50/85th percentiles of a unit's input
     ParamsFigure   mean and std of a few units' raw x (entering BN) next to their beta and gamma
-    ChangeFigure   per step, how far the next layer's input distribution moves (log scale)
+    ChangeFigure   per step, how far the sigmoid's input distribution moves (log scale): x without
+                   BN, y with BN (the activation's input, Ng's z~), and BN's raw input x (grey)
 (ScrubFigure, x -> x_hat -> y at one step, is in nb02_scrub.) Shapes: T steps, D features.
 """
 
@@ -128,7 +129,7 @@ class ChangeFigure:
 
     CURVES = (("plain", "next", "without BN: x (sigmoid input)", COLORS["plain"]),
               ("bn", "next", "with BN: y = gamma * x_hat + beta", COLORS["bn"]),
-              ("bn", "z", "with BN: raw x (BN absorbs it)", COLORS["context"]))
+              ("bn", "z", "with BN: raw x, before BN", COLORS["context"]))
 
     def __init__(self, widget=None):
         self.live = LiveFigure(1, 1, figsize=(11, 3.6), widget=widget)

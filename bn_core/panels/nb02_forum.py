@@ -1,8 +1,8 @@
 """Notebook 02's forum experiments, streamed while they train (LiveRun: play, pause, step, reset).
 
     FreezePanel   BN with gamma, beta trained / frozen at 1, 0 / centre only / no BN, same weights
-                  and batches: (a) test accuracy, (b) training loss, (c) per-step drift of the next
-                  layer's input y (the sigmoid's input; with frozen BN y = x_hat)
+                  and batches: (a) test accuracy, (b) training loss, (c) per-step drift of the
+                  sigmoid's input y (the activation's input, Ng's z~; with frozen BN y = x_hat)
     ShiftPanel    Santurkar et al.'s gradient-based internal covariate shift, without and with BN:
                   ||G - G'|| / ||G|| and cos(G, G') for the last layer's weights over training
 Each has .run (the LiveRun: .wait() returns the last state), .widget (controls, figure, run bar).
@@ -67,7 +67,7 @@ class FreezePanel:
                   yscale="log", ylim=(3e-3, 5), xlim=(0, steps), title="(b) training loss")
         ax[2].set(xlabel="training step", yscale="log", ylim=(FLOOR / 2, 1), xlim=(0, steps),
                   ylabel="per-step change of y's\nper-feature mean + std",
-                  title="(c) drift of the next layer's input y")
+                  title="(c) drift of the sigmoid's input y")
         ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
                    fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
         ax[0].legend(loc="center right", fontsize=8)
