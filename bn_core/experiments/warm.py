@@ -16,6 +16,7 @@ from bn_core.experiments import (
     freeze,
     ics,
     inference,
+    seeds_nb03_nb06,
     smoothness,
     what_stays_put,
 )
@@ -41,6 +42,10 @@ DEFAULTS = {
     "03 landscapes": lambda: smoothness.landscapes(
         load_digits_split(), ("plain", "bn"), steps=300, lr=0.1, seed=0,
         step_sizes=(0.05, 0.1, 0.2, 0.4)),
+    # notebooks 03 and 06: their results on seeds 0-4 (seed 0's runs are the ones above)
+    "03 noise seeds": lambda: seeds_nb03_nb06.noise_seeds(load_digits_split()),
+    "03 landscape seeds": lambda: seeds_nb03_nb06.landscape_seeds(load_digits_split()),
+    "06 ghost seeds": lambda: seeds_nb03_nb06.ghost_seeds(),
     # notebook 04: the timing of the two backward passes (measured once per machine)
     "04 backward_timing": lambda: backward.backward_timing(n=256, d=512),
     # notebook 05: the two networks its cells train; notebook 06: the ghost-batch default run
