@@ -1,5 +1,5 @@
-"""Every number the prose of notebooks 03 and 06 states about their runs, on seeds 0 to 4: each range
-the text gives ("43 to 75 times") is the range of the five seeds, rounded as written, and each
+"""Every number the prose of notebooks 03 and 06 states about their runs, on seeds 0 to 4: each
+range the text gives ("43 to 75 times") is the range of the five seeds, rounded as written, and each
 one-run number is seed 0's. The runs are read from the disk cache when warm (about 25 CPU-seconds
 when not). Also the two arguments the prose makes without a run: N - 1 pulls of size ~1/N add to
 ~1/sqrt(N) (06, the Jacobian), and E[sigma_B] < sigma even with N - 1 (06, Jensen)."""
@@ -119,7 +119,8 @@ def test_n_minus_one_pulls_of_size_one_over_n_add_to_one_over_sqrt_n():
 
 
 def test_sigma_b_is_too_small_on_average_even_with_n_minus_one():
-    """Jensen: E[sqrt(V)] < sqrt(E[V]); for a normal population E[s] = c4(N) sigma, c4(4) = 0.921."""
+    """Jensen: E[sqrt(V)] < sqrt(E[V]); for a normal population E[s] = c4(N) sigma, c4(4) = 0.921.
+    """
     x = np.random.default_rng(1).normal(3.0, 2.0, size=(200_000, 4))
     unbiased = x.var(axis=1, ddof=1)
     assert unbiased.mean() == pytest.approx(4.0, rel=0.01)  # the variance is unbiased ...

@@ -78,7 +78,8 @@ def ghost_seeds(seeds=SEEDS, ghosts=(2, 4, 8, 32)):
                    ghosts=tuple(int(g) for g in ghosts))
     out = {key: np.array(state[key]) for key in ("ghosts", "train", "test", "plain_train",
                                                   "plain_test")}
-    out["gap"], out["plain_gap"] = out["train"] - out["test"], out["plain_train"] - out["plain_test"]
+    out["gap"] = out["train"] - out["test"]  # (G, S)
+    out["plain_gap"] = out["plain_train"] - out["plain_test"]  # (S,)
     return out
 
 
