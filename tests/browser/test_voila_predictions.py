@@ -19,16 +19,17 @@ PREDICTIONS = ["02_what_stays_put.ipynb", "03_why_bn_helps.ipynb",
 MEASURED = re.compile(r"Measured in this notebook's run: (.*?)\. (?:Your prediction|Not this)")
 
 # The text printed by the code cells that follow the prediction's cell, up to the next markdown
-# cell (Voila keeps each cell's element, code hidden, outputs shown).
+# cell (Voila keeps each cell's element, code hidden, outputs shown; each in its own wrapper).
 TEXT_BELOW = """(el) => {
-  const cell = el.closest('.jp-Cell');
-  if (!cell) return null;
+  const cells = [...document.querySelectorAll('.jp-Cell')];
+  const at = cells.indexOf(el.closest('.jp-Cell'));
+  if (at < 0) return null;
   const texts = [];
-  for (let next = cell.nextElementSibling; next; next = next.nextElementSibling) {
-    if (next.classList.contains('jp-MarkdownCell')) break;
-    if (next.classList.contains('jp-CodeCell')) texts.push(next.innerText);
+  for (const cell of cells.slice(at + 1)) {
+    if (cell.classList.contains('jp-MarkdownCell')) break;
+    texts.push(cell.innerText);
   }
-  return texts.join('\\n');
+  return texts.join(' | ');
 }"""
 
 
@@ -60,7 +61,8 @@ def test_no_measured_answer_before_reveal_then_the_numbers(voila, name):
         measured = MEASURED.search(result.inner_text())[1]
         shown = clauses(measured)
         assert shown, f"no number in the measured result {measured!r}"
-        leaked = [part for part in shown if part in before]
+        given = widget.locator(".widget-html").first.inner_text()  # the prompt states these
+        leaked = [part for part in shown if part in before and part not in given]
         assert leaked == [], f"on the page before Reveal: {leaked} (of {measured!r})"
         assert all(part in page.inner_text("body") for part in shown)
         if name.startswith("03"):  # its table of the runs comes with the result
