@@ -167,14 +167,15 @@ def landscape(model, data, steps, lr, rng, step_sizes, batch_size=60, probe_ever
     """Train with SGD(lr) and, every probe_every steps, look along the gradient (module docstring).
 
     step_sizes: (K,) the eta_k. Returns "step": (P,), "loss": (P,) L(w), "band": (K, P)
-    L(w - eta_k g), "change": (K, P) ||grad L(w - eta_k g) - g||, "beta": (P,) beta_eff.
+    L(w - eta_k g), "change": (K, P) ||grad L(w - eta_k g) - g||, "beta": (P,) beta_eff,
+    "gnorm": (P,) ||g|| (the raw steps eta_k g of the band are eta_k ||g|| long).
     The probes leave the weights, gradients and running statistics as they found them.
     """
     x_train, y_train = data[0], data[1]
     params = list(model.parameters())
     opt, batches = SGD(model, lr), minibatches(x_train, y_train, batch_size, rng)
     etas = np.asarray(step_sizes, dtype=float)
-    out = {"step": [], "loss": [], "band": [], "change": [], "beta": []}
+    out = {"step": [], "loss": [], "band": [], "change": [], "beta": [], "gnorm": []}
     # no BN may blow up; tiny matrices: one BLAS thread (see bn_core.train.one_blas_thread)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
         for t in range(steps):
@@ -186,7 +187,8 @@ def landscape(model, data, steps, lr, rng, step_sizes, batch_size=60, probe_ever
                 out["loss"].append(loss)
                 out["band"].append(band)
                 out["change"].append(change)
-                out["beta"].append(np.max(change / (etas * np.linalg.norm(g))))
+                out["gnorm"].append(np.linalg.norm(g))
+                out["beta"].append(np.max(change / (etas * out["gnorm"][-1])))
             opt.step()
     out = {key: np.asarray(v) for key, v in out.items()}
     out["band"], out["change"] = out["band"].T, out["change"].T  # (P, K) -> (K, P)

@@ -69,7 +69,7 @@ def plot_landscape(results):
         for ax, key in zip(axes[:2], ("band", "change")):
             ax.fill_between(r["step"], r[key].min(axis=0), r[key].max(axis=0), alpha=0.4, **style)
         axes[2].plot(r["step"], r["beta"], **style)
-    titles = ["loss landscape: L(w - eta g)", "gradient predictiveness: |g(w - eta g) - g|",
+    titles = ["loss landscape (raw steps eta g)", "gradient change |g(w - eta g) - g| (raw)",
               "effective beta-smoothness"]
     for ax, title in zip(axes, titles):
         ax.set(xlabel="training step", title=title)

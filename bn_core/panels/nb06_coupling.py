@@ -27,6 +27,7 @@ def outlier_panel(rng, n=12, default=0.5):
 
     Left: the inputs and the statistics that normalize them. Right: the others' outputs y_i
     against their inputs x_i, now (blue) and with example 0 at `default` (grey rings).
+    .batch: (N,) the batch as first shown, example 0 at `default` (notebook 06's prediction).
     """
     x = np.sort(rng.normal(size=n))
     x[[0, n // 2]] = x[[n // 2, 0]]  # example 0, the one dragged, starts mid-batch
@@ -50,7 +51,9 @@ def outlier_panel(rng, n=12, default=0.5):
                                              description="red x").add_class("bn-outlier"),
                 "mode": widgets.ToggleButtons(options=["train", "eval"], description="mode")
                 .add_class("bn-outlier-mode")}
-    return PosterPanel("nb06.outlier", (10, 3.4), controls, compute, build, (x, default))
+    panel = PosterPanel("nb06.outlier", (10, 3.4), controls, compute, build, (x, default))
+    panel.batch = np.r_[default, x[1:]]  # (N,): the batch as first shown (red x at default)
+    return panel
 
 
 def jacobian_panel(rng, n_max=64):

@@ -5,11 +5,15 @@
     p.measured(answer=0, text="with BN at step 60; without BN at step 640")  # from the run
     p            # displays: the choices, a Reveal button, the result area
 
+    p.measured(0, "...", details="<table>...</table>")  # more to show on Reveal (HTML or a widget)
+
 Pressing Reveal records the prediction (the choices lock) and shows the measured result next to
 it; Reveal is enabled once a choice is picked. When no measurement is known yet (the experiment's
 cell has not run), the result area says so and measured() shows the result as soon as it is
-called. Pure widgets, so it works in Voila as well as in JupyterLab. CSS classes for browser
-tests: bn-predict, bn-predict-choices, bn-predict-reveal, bn-predict-result.
+called. Nothing measured reaches the page before Reveal: the result area is empty and the details
+are not even sent to the browser (no hidden element holds them). Pure widgets, so it works in
+Voila as well as in JupyterLab. CSS classes for browser tests: bn-predict, bn-predict-choices,
+bn-predict-reveal, bn-predict-result, bn-predict-details.
 """
 
 import html
@@ -24,7 +28,7 @@ class Prediction:
         self.prompt, self.choices, self.explain = prompt, tuple(choices), explain
         if len(self.choices) < 2 or len(set(self.choices)) != len(self.choices):
             raise ValueError(f"choices: got {self.choices!r}; expected >= 2 distinct options")
-        self.answer, self.text, self.prediction = None, None, None
+        self.answer, self.text, self.prediction, self._details = None, None, None, None
         self.buttons = widgets.RadioButtons(options=self.choices, value=None,
                                             layout=widgets.Layout(width="auto"))
         self.buttons.add_class("bn-predict-choices")
@@ -33,19 +37,28 @@ class Prediction:
         self.button.add_class("bn-predict-reveal")
         self.result = widgets.HTML(layout=widgets.Layout(min_height="3em"))  # no page jump
         self.result.add_class("bn-predict-result")
+        self.details = widgets.VBox()  # filled only when the result is shown
+        self.details.add_class("bn-predict-details")
         self.buttons.observe(lambda change: self._picked(), names="value")
         self.button.on_click(lambda button: self.reveal())
         self.widget = widgets.VBox([widgets.HTML(f"<b>Predict first.</b> {html.escape(prompt)}"),
-                                    self.buttons, self.button, self.result])
+                                    self.buttons, self.button, self.result,
+                                    self.details])
         self.widget.add_class("bn-predict")
 
-    def measured(self, answer, text):
-        """Set the measured result: answer (index of the right choice, from the run) and text
-        (the measured numbers, in words). Shown at once if the learner has already revealed."""
+    def measured(self, answer, text, details=None):
+        """Set the measured result: answer (index of the right choice, from the run), text
+        (the measured numbers, in words) and optionally details (an HTML string or a widget, e.g.
+        a table of the numbers), shown below the result. Shown at once if the learner has
+        already revealed; until then none of it is on the page."""
         if not 0 <= answer < len(self.choices):
             raise ValueError(f"answer: got {answer!r}; expected an index into the "
                              f"{len(self.choices)} choices")
+        if details is not None and not isinstance(details, (str, widgets.Widget)):
+            raise ValueError(f"details: got {type(details).__name__}; expected an HTML string "
+                             "or an ipywidgets widget")
         self.answer, self.text = int(answer), str(text)
+        self._details = widgets.HTML(details) if isinstance(details, str) else details
         if self.prediction is not None:
             self._show()
         return self
@@ -77,6 +90,7 @@ class Prediction:
                    f"<i>{html.escape(self.choices[self.answer])}</i>.")
         self.result.value = (f"You predicted <i>{picked}</i>. Measured in this notebook's run: "
                              f"{html.escape(self.text)}. {verdict} {html.escape(self.explain)}")
+        self.details.children = () if self._details is None else (self._details,)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
