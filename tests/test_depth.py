@@ -9,6 +9,7 @@ from bn_core.experiments.depth import (
     deep_mlp,
     depth_run,
     depth_summary,
+    feature_spread,
     histograms,
     saturated,
 )
@@ -63,6 +64,15 @@ def test_without_bn_a_small_gain_shrinks_activations_and_gradients_through_depth
     s, _ = init_summary(gain=0.5, bn="off")
     assert s["std_last"] < 0.1 * s["std_first"]  # measured: 0.23 -> 0.001
     assert s["grad_std_first"] < 0.1 * s["grad_std_last"]  # the first layers barely learn
+
+
+def test_sigmoid_at_gain_1_shrinks_the_spread_about_fourfold_per_layer():
+    spread = feature_spread(gain=1.0, activation="sigmoid")  # (8,): per-feature std of each x
+    ratio = spread[1:] / spread[:-1]
+    assert np.all((ratio > 0.2) & (ratio < 0.27)), ratio  # measured 0.22 .. 0.24: slope <= 1/4
+    assert spread[-1] < 1e-3 * spread[0]
+    tanh = feature_spread(gain=5 / 3, activation="tanh")  # PyTorch's tanh gain keeps it
+    assert np.all(tanh[1:] / tanh[:-1] > 0.95) and tanh[-1] < 2 * tanh[0]  # 0.45 -> 0.82
 
 
 def test_without_bn_a_large_gain_saturates_the_deep_layers():
