@@ -54,9 +54,14 @@ def test_the_kaiming_button_sets_the_gain_for_the_nonlinearity(panel):
     panel.run.wait(timeout=60)
 
 
-def test_sweep_waits_for_its_button():
+def test_the_sweep_panel_draws_both_learning_rates(monkeypatch):
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", "off")  # nothing stored: the panel trains at once
     sweep = scale_panel(scales=[1e-2])
-    assert sweep.run.state is None and not sweep.run.running  # nothing runs before play
-    sweep.run.resume()
-    state = sweep.run.wait(timeout=60)
-    assert state["done"] == 2 and sweep.live.pixels().std() > 0
+    state = sweep.run.wait(timeout=120)
+    assert state["done"] == state["total"] == 4  # 2 nets x 1 scale x lr 0.1 and 0.01
+    assert state["best_acc"]["bn"].shape == (2, 1) and np.all(np.isfinite(state["best_acc"]["bn"]))
+    lines = sweep.live.axes[0].get_lines()
+    labels = [line.get_label() for line in lines]
+    assert {"with BN, lr 0.1", "with BN, lr 0.01", "without BN, lr 0.01"} <= set(labels), labels
+    assert sum(len(line.get_xdata()) for line in lines if "lr" in line.get_label()) == 4
+    assert sweep.live.pixels().std() > 0

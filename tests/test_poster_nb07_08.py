@@ -20,6 +20,7 @@ from bn_core.experiments.cache import cached, final_state
 cached(final_state, steps_fn=depth.depth_run, depth=8, gain=5 / 3, activation="tanh", bn="off",
        steps=300)
 cached(final_state, steps_fn=depth_sweeps.batch_size_run)
+cached(final_state, steps_fn=depth_sweeps.weight_scale_sweep)
 for bn in ("off", "before"):
     for gain in (0.5, 5 / 3, 5):
         depth.at_init(bn=bn, gain=gain)
@@ -33,7 +34,7 @@ REPORT = {
     """,
     "08": """
         images = {"depth": diag.image.value, "batch": batches.image.value,
-                  "table": diag.table.value.encode()}
+                  "sweep": sweep.image.value, "table": diag.table.value.encode()}
     """,
 }
 
@@ -73,7 +74,7 @@ SECOND = {
         report["pad"] = padding.data["pad"]
     """,
     "08": """
-        for panel, name in ((diag, "depth"), (batches, "batch")):
+        for panel, name in ((diag, "depth"), (batches, "batch"), (sweep, "sweep")):
             before = panel.image.value
             panel.live
             report[f"{name} rebuilt"] = panel.image.value == before

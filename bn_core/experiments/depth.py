@@ -133,6 +133,19 @@ def depth_run(depth=8, gain=5.0 / 3.0, activation="tanh", bn="off", steps=300, b
         yield state
 
 
+def feature_spread(depth=8, gain=1.0, activation="sigmoid", bn="off", width=100, seed=0,
+                   probe=100, data=None):
+    """The spread of each hidden layer's x (its Linear's output, BN's input when BN sits before
+    f) on the initial network: per feature, the std over the P probe examples, averaged over the
+    H features. Returns (L,). (An activation's overall std also counts how much the features'
+    means differ from each other; this measures how different the examples look to the layer.)"""
+    data = digits() if data is None else data
+    model = deep_mlp(depth, gain, activation, bn, width, rng=np.random.default_rng(seed))
+    probe_forward(model, data[0][:probe])  # running statistics untouched
+    ends = [i + 1 for i, layer in enumerate(model.layers[:-1]) if isinstance(layer, Linear)]
+    return np.array([model.inputs[i].std(axis=0).mean() for i in ends])
+
+
 def depth_summary(state, at=-1):
     """The numbers the notebook states, from a depth_run state, at record `at` (0: the initial
     network, -1: the last record): first and deepest layer's activation std and fraction

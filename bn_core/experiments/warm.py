@@ -56,10 +56,12 @@ DEFAULTS = {
     "05 trained_mlp slow": lambda: inference.trained_mlp(seed=1, train_seed=2, momentum=0.01),
     "06 ghost default": lambda: cached(final_state, steps_fn=coupling.ghost_experiment_steps,
                                        seeds=coupling.notebook_ghost_seeds(), ghosts=(2, 4, 8, 32)),
-    # notebook 08: the per-layer panel's and the batch-size panel's first runs, the tables
+    # notebook 08: the first runs of the per-layer, sweep and batch-size panels, the tables
     "08 depth panel": lambda: cached(final_state, steps_fn=depth.depth_run, depth=8, gain=5 / 3,
                                      activation="tanh", bn="off", steps=300),
     "08 batch sizes": lambda: cached(final_state, steps_fn=depth_sweeps.batch_size_run),
+    "08 weight-scale sweep": lambda: cached(final_state,
+                                            steps_fn=depth_sweeps.weight_scale_sweep),
     "08 at_init": lambda: [depth.at_init(bn=bn, gain=gain) for bn in ("off", "before")
                            for gain in (0.5, 5 / 3, 5)],
     "08 redundant_bias": lambda: depth_bias.redundant_bias(),

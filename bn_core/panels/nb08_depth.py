@@ -36,7 +36,7 @@ MAX_DEPTH = 20
 FIGSIZE = (11, 6.2)
 BINS = 50
 SAT_WORDS = {"tanh": "|h| > 0.97", "sigmoid": "h < 0.015 or > 0.985", "relu": "h = 0"}
-KAIMING_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
+GAIN_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
 
 
 def build_figure(steps, image=None):
@@ -151,7 +151,7 @@ class DepthDraw:
 
 
 def controls():
-    """The four controls and a button setting the gain to Kaiming's for the chosen f."""
+    """The four controls (the button setting PyTorch's gain for f is DepthPanel's)."""
     style = {"description_width": "initial"}
     c = {"depth": widgets.IntSlider(value=DEFAULTS["depth"], min=2, max=MAX_DEPTH,
                                     description="hidden layers", continuous_update=False,
@@ -178,8 +178,10 @@ class DepthPanel:
         self.table = widgets.HTML(layout=widgets.Layout(min_height="120px"))
         self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
         c = self.controls = controls()
-        kaiming = widgets.Button(description="Kaiming gain", tooltip="set the gain to Kaiming's "
-                                 "for f: 5/3 for tanh, sqrt(2) for ReLU, 1 for sigmoid")
+        kaiming = widgets.Button(description="PyTorch gain", tooltip="set the gain to PyTorch's "
+                                 "torch.nn.init.calculate_gain(f): 5/3 for tanh (a heuristic), "
+                                 "sqrt(2) for ReLU (He et al. 2015), 1 for sigmoid (which does not "
+                                 "keep the spread)")
         mark = widgets.HTML()
         kaiming.add_class("bn08-kaiming")
         params = {**{name: w.value for name, w in c.items()}, "steps": steps}
@@ -189,7 +191,7 @@ class DepthPanel:
 
         def on_change(_change=None):
             f = c["activation"].value
-            mark.value = (f"Kaiming gain for {f}: {KAIMING_TEXT[f]} = {ACTIVATION_GAIN[f]:.2f}"
+            mark.value = (f"PyTorch's gain for {f}: {GAIN_TEXT[f]} = {ACTIVATION_GAIN[f]:.2f}"
                           f"{' (set)' if abs(c['gain'].value - ACTIVATION_GAIN[f]) < 0.01 else ''}")
             if _change is not None:
                 self.run.restart(**{name: w.value for name, w in c.items()})
@@ -234,7 +236,7 @@ def depth_panel(steps=DEFAULTS["steps"]):
 def measure(panel, **values):
     """Set the panel's controls to `values` (as a learner would), wait for that run, and return
     its depth_summary at the initial network and at the end: {"init": ..., "end": ...}."""
-    for name in ("activation", "bn", "depth", "gain"):  # f first: the Kaiming mark follows it
+    for name in ("activation", "bn", "depth", "gain"):  # f first: the gain mark follows it
         if name in values:
             panel.controls[name].value = values[name]
     state = panel.run.wait(timeout=300)

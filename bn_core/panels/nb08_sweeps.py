@@ -1,10 +1,10 @@
 """Notebook 08, CS231n's two experiments at laptop scale, streamed point by point.
 
-    sweep = scale_panel()       # behind its play button: 2 x 12 trainings
+    sweep = scale_panel()       # 2 nets x 12 scales x 2 learning rates (stored: no training)
     batches = batch_panel()     # batch 4, 16, 64 with BN, epoch by epoch
 
-Each figure (matplotlib) is built when its run first draws, or at `.live`. The batch-size run's
-stored end (the warm cache) is shown as its stored picture (ui.poster), without training.
+Each figure (matplotlib) is built when its run first draws, or at `.live`. Both runs' stored ends
+(the warm cache) are shown as their stored pictures (ui.poster), without training.
 """
 
 import ipywidgets as widgets
@@ -14,6 +14,7 @@ from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.depth_sweeps import (
     BATCH_SIZES,
     EPOCHS,
+    LRS,
     NETS,
     SCALES,
     batch_progress,
@@ -52,41 +53,48 @@ class RunPanel:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def scale_figure(image, scales):
-    """The sweep's LiveFigure in `image` and its draw(state)."""
+LR_STYLE = ("o-", "s--")  # the sweep's learning rates, in the order of LRS: solid, dashed
+LR_CROSS = ("x", "+")  # a diverged point, per learning rate
+
+
+def scale_figure(image, scales, lrs=LRS):
+    """The sweep's LiveFigure in `image` and its draw(state): one line per (net, lr)."""
     from bn_core.ui.live import LiveFigure
 
     live = LiveFigure(1, 2, figsize=SCALE_SIZE, widget=image)
     ax_acc, ax_loss = live.axes
     art = {}
-    for net in NETS:
-        style = dict(color=COLORS[net], label=LABELS[net], ms=5)
-        art[net] = (live.animate(ax_acc.plot([], [], "o-", **style)[0]),
-                    live.animate(ax_loss.plot([], [], "o-", **style)[0]),
-                    live.animate(ax_loss.plot([], [], "x", color=COLORS[net], ms=9, mew=2)[0]))
+    for r, lr in enumerate(lrs):
+        for net in NETS:
+            style = dict(color=COLORS[net], label=f"{LABELS[net]}, lr {lr:g}", ms=4,
+                         mfc="none" if r else COLORS[net])
+            art[net, r] = (
+                live.animate(ax_acc.plot([], [], LR_STYLE[r % 2], **style)[0]),
+                live.animate(ax_loss.plot([], [], LR_STYLE[r % 2], **style)[0]),
+                live.animate(ax_loss.plot([], [], LR_CROSS[r % 2], color=COLORS[net], ms=9,
+                                          mew=2)[0]))
     status = live.animate(ax_acc.text(0.02, 0.04, "", transform=ax_acc.transAxes, fontsize=9))
     lo, hi = min(scales) / 1.5, max(scales) * 1.5
-    ax_acc.axhline(0.1, color=COLORS["reference"], ls="--", lw=1, label="chance (10 classes)")
+    ax_acc.axhline(0.1, color=COLORS["reference"], ls=":", lw=1, label="chance (10 classes)")
     ax_acc.set(xscale="log", xlim=(lo, hi), ylim=(0, 1.02), xlabel="weight scale (std of W)",
                title="best test accuracy")
     ax_loss.set(xscale="log", xlim=(lo, hi), ylim=(0, LOSS_TOP * 1.1),
                 xlabel="weight scale (std of W)",
-                title=f"final training loss (x at {LOSS_TOP:.0f}: diverged)")
-    ax_acc.legend(loc="center left", fontsize=8)
+                title=f"final training loss (x, + at {LOSS_TOP:.0f}: diverged)")
+    ax_acc.legend(loc="center left", fontsize=7)
     for ax in live.axes:
         ax.grid(alpha=0.3)
 
     def draw(state):
         x = state["scales"]
-        for net in NETS:
-            acc_line, loss_line, diverged_marks = art[net]
-            done = ~np.isnan(state["best_acc"][net])
-            acc_line.set_data(x[done], state["best_acc"][net][done])
-            finite = done & ~state["diverged"][net]
-            loss_line.set_data(x[finite], np.minimum(state["final_loss"][net][finite], LOSS_TOP))
-            bad = state["diverged"][net]
+        for (net, r), (acc_line, loss_line, diverged_marks) in art.items():
+            acc, loss, bad = (state[k][net][r] for k in ("best_acc", "final_loss", "diverged"))
+            done = ~np.isnan(acc)
+            acc_line.set_data(x[done], acc[done])
+            finite = done & ~bad
+            loss_line.set_data(x[finite], np.minimum(loss[finite], LOSS_TOP))
             diverged_marks.set_data(x[bad], np.full(bad.sum(), LOSS_TOP))
-        n_div = int(state["diverged"]["plain"].sum() + state["diverged"]["bn"].sum())
+        n_div = int(sum(state["diverged"][net].sum() for net in NETS))
         status.set_text(f"{state['done']} of {state['total']} trainings"
                         + (f", {n_div} diverged" if n_div else ""))
         live.refresh()
@@ -94,14 +102,19 @@ def scale_figure(image, scales):
     return live, draw
 
 
-def scale_panel(scales=SCALES):
-    """Best test accuracy and final loss against the weight scale, with and without BN. The run
-    waits for its play button. Returns a RunPanel (.widget, .run, .live)."""
-    note = widgets.HTML("Press <b>play</b> to run the sweep: 24 short trainings, each point "
-                        "drawn as it arrives (about 10 s on a quiet machine).")
-    return RunPanel(SCALE_SIZE, lambda image: scale_figure(image, scales),
-                    lambda: weight_scale_sweep(scales), note, autostart=False,
-                    progress=sweep_progress)
+def scale_panel(scales=SCALES, lrs=LRS):
+    """Best test accuracy and final loss against the weight scale, with and without BN, at two
+    learning rates. A stored end (the warm cache) is shown without training; play trains the
+    sweep again, point by point. Returns a RunPanel (.widget, .run, .live)."""
+    trainings = 2 * len(scales) * len(lrs)
+    note = widgets.HTML(f"The sweep's result is stored: <b>play</b> runs it again, {trainings} "
+                        "short trainings, each point drawn as it arrives (about half a minute "
+                        "on a quiet machine).")
+    params = {"scales": tuple(scales), "lrs": tuple(lrs)}
+    params = {} if params == {"scales": SCALES, "lrs": LRS} else params  # the warm cache's key
+    return RunPanel(SCALE_SIZE, lambda image: scale_figure(image, scales, lrs),
+                    weight_scale_sweep, note, params=params, progress=sweep_progress,
+                    lookup=final_lookup(weight_scale_sweep), poster="nb08.sweep")
 
 
 def batch_figure(image):

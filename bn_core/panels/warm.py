@@ -66,10 +66,11 @@ def warm_07_08(timeout):
     """Notebooks 07 and 08, opened as their cells do."""
     from bn_core.panels.nb07_norms import open_as_notebook
     from bn_core.panels.nb08_depth import depth_panel
-    from bn_core.panels.nb08_sweeps import batch_panel
+    from bn_core.panels.nb08_sweeps import batch_panel, scale_panel
 
     open_as_notebook(seed=0)  # 07: its static pictures and the two panels at open
     depth_panel().run.wait(timeout)  # 08: the stored ends' pictures
+    scale_panel().run.wait(timeout)
     batch_panel().run.wait(timeout)
     return ["07 pictures", "08 pictures"]
 
