@@ -68,7 +68,7 @@ def _version_folder(root):
 
 def _entry(fn, kwargs):
     """The file of fn(**kwargs)'s result (a Path, maybe not there yet), or None if the cache is off
-    or untrusted."""
+    or others may write to it: then it is neither read nor written."""
     root = cache_dir()
     folder = _version_folder(str(root)) if root is not None else None
     if folder is None:
@@ -81,13 +81,12 @@ def _entry(fn, kwargs):
         arguments = kwargs
     import joblib  # lazily: only kernels that cache something pay for it
 
-    return folder / f"{fn.__module__}.{fn.__qualname__}" / f"{joblib.hash(arguments)}.pkl"
+    path = folder / f"{fn.__module__}.{fn.__qualname__}" / f"{joblib.hash(arguments)}.pkl"
+    return path if trusted(path, root) else None  # the file, its folders, the root, its parents
 
 
 def _read(path):
-    """(True, the result stored at `path`) if it is complete and trusted, else (False, None)."""
-    if not trusted(path, path.parents[2]):  # the file, its folders up to the root, the parents
-        return False, None
+    """(True, the result stored at `path`) if it is complete, else (False, None)."""
     try:
         with open(path, "rb") as file:
             head, digest = file.read(len(MAGIC) + 32), hashlib.sha256()
