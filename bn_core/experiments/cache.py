@@ -55,14 +55,14 @@ def code_version():
 
 @functools.lru_cache(maxsize=4)
 def _version_folder(root):
-    """root/<code version> (a Path: created if need be and possible, marked in use; versions unused
-    for days removed), or None if others may write to it (said once: _cache_dir.trusted)."""
+    """root/<code version> (a Path: created if need be, marked in use; versions unused for days
+    removed), or None if it is not there and cannot be created (read-only, a file in the way) or
+    if others may write to it (said once: _cache_dir.trusted)."""
     root = Path(root)
     folder = root / code_version()
-    if not trusted(folder, root):
+    if not trusted(folder, root) or not make_dirs(folder):  # untrusted, or none and unwritable
         return None
-    if make_dirs(folder):
-        use_version(folder)
+    use_version(folder)
     return folder
 
 
