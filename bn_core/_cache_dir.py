@@ -15,14 +15,18 @@ notebooks compute as with the cache off, and the process says once, in one line 
 """
 
 import functools
-import grp
 import logging
 import os
-import pwd
 import shutil
 import stat
 import time
 from pathlib import Path
+
+try:
+    import grp
+    import pwd
+except ImportError:  # Windows: no Unix owners and modes to check (as pip, it trusts the cache)
+    grp = pwd = None
 
 OFF = {"off", "0", "no", "false", "none"}
 IDLE_DAYS = 2  # a code version nobody used for this long is removed
@@ -117,6 +121,8 @@ def _parents_distrust(root, uid):
 def untrusted(folder, root):
     """(path, why, fix) for the first folder from `folder` up to the cache `root` (both Paths,
     `folder` inside `root`), or one of root's parents, that others may write to; None if none."""
+    if pwd is None:
+        return None
     uid = os.geteuid()
     path = folder
     while True:
@@ -129,7 +135,11 @@ def untrusted(folder, root):
         if path == root or path == path.parent:
             break
         path = path.parent
-    return _parents_distrust(str(Path(os.path.abspath(root))), uid)
+    for base in {os.path.abspath(root), os.path.realpath(root)}:  # where a link leads, too
+        found = _parents_distrust(base, uid)
+        if found:
+            return found
+    return None
 
 
 def trusted(folder, root):

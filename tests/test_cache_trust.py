@@ -159,3 +159,16 @@ def test_the_warning_is_one_line_on_stderr_once(tmp_path):
     assert out.returncode == 0 and out.stdout == "2 3\nFalse\n"
     assert out.stderr.count("\n") == 1 and f"chmod -R go-w {root}" in out.stderr
     assert not any(root.iterdir())  # nothing written either
+
+
+def test_a_link_to_a_cache_in_a_place_others_may_write_is_not_read(tmp_path, monkeypatch, caplog):
+    elsewhere = tmp_path / "elsewhere"  # the real folder; the cache root is a link to it
+    (elsewhere / "bn_core").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(elsewhere / "bn_core")
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path / "link"))
+    forget()
+    plant()
+    assert loads()[1]  # trusted so far
+    elsewhere.chmod(0o777)  # anyone may now replace the real folder
+    assert not loads()[1] and f"chmod go-w {elsewhere}" in warnings_of(caplog)[0]
+    elsewhere.chmod(0o755)
