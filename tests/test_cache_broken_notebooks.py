@@ -50,7 +50,7 @@ def test_every_notebook_passes_on_a_cache_with_every_file_cut(tmp_path):
     notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval_no_stderr",
-         "--nbval-lax", "--nbval-current-env", "-W", "ignore", *notebooks],
+         "--nbval-lax", "--nbval-current-env", *notebooks],
         env=env_with(tmp_path / "broken"), capture_output=True, text=True, timeout=3600, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-5000:]
     # the kernels read the broken files, computed and drew again and stored what they made
