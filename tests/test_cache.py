@@ -39,15 +39,15 @@ def assert_identical(a, b, where="runs"):
 @pytest.fixture
 def cache_at(tmp_path, monkeypatch):
     monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path / "cache"))
-    cache._memory.cache_clear()
+    cache._version_folder.cache_clear()
     yield tmp_path / "cache"
-    cache._memory.cache_clear()
+    cache._version_folder.cache_clear()
 
 
 def test_a_cached_result_equals_a_fresh_one_exactly(cache_at):
     fresh = compare_bn.uncached(**SMALL)
     first = compare_bn(**SMALL)  # computed and stored
-    stored = list(cache_at.rglob("output.pkl"))
+    stored = list(cache_at.rglob("*.pkl"))
     assert len(stored) == 1 and stored[0].is_relative_to(cache_at / cache.code_version())
     again = compare_bn(**SMALL)  # read from disk
     assert_identical(first, fresh)
@@ -60,7 +60,7 @@ def test_other_arguments_are_other_results(cache_at):
     assert not np.array_equal(a["bn"]["loss"], b["bn"]["loss"])
     positional = compare_bn(0.5, 30, seed=3, sizes=(64, 20, 20, 10), snapshot_every=10)
     assert_identical(positional, a)
-    assert len(list(cache_at.rglob("output.pkl"))) == 2
+    assert len(list(cache_at.rglob("*.pkl"))) == 2
 
 
 def test_a_code_change_invalidates(cache_at, monkeypatch):
@@ -70,7 +70,7 @@ def test_a_code_change_invalidates(cache_at, monkeypatch):
     stale.mkdir()
     os.utime(stale, (time.time() - 3 * 86400,) * 2)
     monkeypatch.setattr(cache, "code_version", lambda: "0123456789abcdef")
-    cache._memory.cache_clear()
+    cache._version_folder.cache_clear()
     compare_bn(**SMALL)  # trains again under the new version
     # the old version, used a moment ago (another checkout's server, say), stays; the stale goes
     assert sorted(p.name for p in cache_at.iterdir()) == sorted([old, "0123456789abcdef"])

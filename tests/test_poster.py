@@ -102,10 +102,10 @@ def test_store_show_and_off(tmp_path, monkeypatch):
     image = poster.image_widget((2, 1))
     assert (image.width, image.height, image.format) == ("160", "80", "jpeg")
     assert not poster.show(image, "k")
-    image.value = b"\xff\xd8picture"
+    image.value = b"\xff\xd8\xffpicture\xff\xd9"
     poster.store("k", image)
     other = poster.image_widget((2, 1))
-    assert poster.show(other, "k") and other.value == b"\xff\xd8picture"
+    assert poster.show(other, "k") and other.value == b"\xff\xd8\xffpicture\xff\xd9"
     posters = tmp_path / "posters"
     (posters / "0123456789abcdef").mkdir()  # another checkout's version, in use: kept
     (posters / "fedcba9876543210").mkdir()  # a version unused for three days: removed

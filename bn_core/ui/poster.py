@@ -25,15 +25,19 @@ import hashlib
 import io
 import os
 import sys
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from bn_core._cache_dir import cache_dir, use_version
+from bn_core._cache_dir import cache_dir, make_dirs, trusted, use_version
 from bn_core.ui import prebuild
 
 PACKAGE = Path(__file__).resolve().parents[1]
+# A complete image starts and ends so (a truncated file lacks the end: drawn again, never shown)
+BOUNDS = {"png": (b"\x89PNG\r\n\x1a\n", b"\x00\x00\x00\x00IEND\xaeB`\x82"),
+          "jpeg": (b"\xff\xd8\xff", b"\xff\xd9")}
 
 
 def image_widget(figsize, dpi=80, fmt="jpeg"):
@@ -74,14 +78,33 @@ def poster_key(name, *parts):
 @functools.lru_cache(maxsize=4)
 def _version_folder(root):
     """root/posters/<this version> (created, marked in use; versions unused for days removed),
-    or None if it cannot be created."""
+    or None if it is not there and cannot be created (read-only, full) or if others may write to
+    it (said once: _cache_dir.trusted)."""
     folder = Path(root) / "posters" / drawing_version()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    if not trusted(folder, Path(root)) or not make_dirs(folder):
         return None
     use_version(folder)
     return folder
+
+
+def complete(data, fmt):
+    """True if `data` (bytes) is a whole image of format `fmt` ("png" or "jpeg"): its header and its
+    end marker are there (a file cut short by a full disk or a crash is not shown)."""
+    head, tail = BOUNDS[fmt]
+    return len(data) > len(head) + len(tail) and data.startswith(head) and data.endswith(tail)
+
+
+def _stored(key, fmt):
+    """The bytes of the stored picture `key`.`fmt` if there is a complete one, else None."""
+    folder = _folder()
+    if folder is None:
+        return None
+    path = folder / f"{key}.{fmt}"
+    try:
+        data = path.read_bytes()
+    except OSError:  # none yet, or unreadable
+        return None
+    return data if complete(data, fmt) else None
 
 
 def _folder():
@@ -91,12 +114,12 @@ def _folder():
 
 
 def show(image, key):
-    """Put the stored picture `key` into `image` (an ipywidgets.Image). True if there was one."""
-    folder = _folder()
-    path = folder / f"{key}.{image.format}" if folder is not None else None
-    if path is None or not path.is_file():
+    """Put the stored picture `key` into `image` (an ipywidgets.Image). True if there was a
+    complete one (an incomplete one is left for the caller to draw again and store over)."""
+    data = _stored(key, image.format)
+    if data is None:
         return False
-    image.value = path.read_bytes()
+    image.value = data
     return True
 
 
@@ -116,9 +139,10 @@ def store(key, image):
     folder = _folder()
     if folder is None or not image.value:
         return
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)  # removed meanwhile by another checkout?
+        if not make_dirs(folder):  # removed meanwhile by another checkout, and read-only now?
+            return
         tmp.write_bytes(image.value)
         os.replace(tmp, folder / f"{key}.{image.format}")  # atomic: a reader sees all or nothing
     except OSError:
@@ -148,10 +172,9 @@ def picture(key, draw, dpi=80):
     `dpi` with tight bounding box and stored. A pyplot figure is closed (no second inline copy)."""
     from IPython.display import Image
 
-    folder = _folder()
-    path = folder / f"{key}.png" if folder is not None else None
-    if path is not None and path.is_file():
-        return Image(data=path.read_bytes(), format="png")
+    data = _stored(key, "png")
+    if data is not None:
+        return Image(data=data, format="png")
     figure = draw()
     buf = io.BytesIO()
     figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
