@@ -16,7 +16,7 @@ inference.trained_mlp(seed=0)
 inference.trained_mlp(seed=1, train_seed=2, momentum=0.01)
 cached(final_state, steps_fn=coupling.ghost_experiment_steps,
        seeds=coupling.notebook_ghost_seeds(), ghosts=(2, 4, 8, 32))
-from bn_core.experiments.nb03_nb06_seeds import ghost_seeds
+from bn_core.experiments.seeds import ghost_seeds
 ghost_seeds()  # notebook 06's five-seed cell
 """
 

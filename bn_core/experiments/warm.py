@@ -17,7 +17,7 @@ from bn_core.experiments import (
     ics,
     inference,
     nb02_seeds,
-    nb03_nb06_seeds,
+    seeds,
     smoothness,
     what_stays_put,
 )
@@ -46,9 +46,9 @@ DEFAULTS = {
         load_digits_split(), ("plain", "bn"), steps=300, lr=0.1, seed=0,
         step_sizes=(0.05, 0.1, 0.2, 0.4)),
     # notebooks 03 and 06: their results on seeds 0-4 (seed 0's runs are the ones above)
-    "03 noise seeds": lambda: nb03_nb06_seeds.noise_seeds(load_digits_split()),
-    "03 landscape seeds": lambda: nb03_nb06_seeds.landscape_seeds(load_digits_split()),
-    "06 ghost seeds": lambda: nb03_nb06_seeds.ghost_seeds(),
+    "03 noise seeds": lambda: seeds.noise_seeds(load_digits_split()),
+    "03 landscape seeds": lambda: seeds.landscape_seeds(load_digits_split()),
+    "06 ghost seeds": lambda: seeds.ghost_seeds(),
     # notebook 04: the timing of the two backward passes (measured once per machine)
     "04 backward_timing": lambda: backward.backward_timing(n=256, d=512),
     # notebook 05: the two networks its cells train; notebook 06: the ghost-batch default run

@@ -11,7 +11,7 @@ from bn_core import train as train_module
 from bn_core.data import load_digits_split
 from bn_core.experiments import warm
 from bn_core.experiments.coupling import bn_jacobian
-from bn_core.experiments.nb03_nb06_seeds import ghost_seeds, landscape_seeds, noise_seeds, span
+from bn_core.experiments.seeds import ghost_seeds, landscape_seeds, noise_seeds, span
 
 
 @pytest.fixture(scope="module", autouse=True)
