@@ -9,8 +9,11 @@ works the same in JupyterLab and Voila.
 
 What ipywidgets 8.1 gives and does not (checked in its controls' source and with axe-core):
 - An Image has no `alt` trait; its `tooltip` becomes the <img>'s `title`, which is its accessible
-  name when there is no alt (axe's image-alt accepts it). A change of any trait re-renders the
-  image, so set the text in the same message as the new picture (`with image.hold_sync():`).
+  name when there is no alt (axe's image-alt accepts it). But 8.1.9's front end reads the model's
+  `description` when it sets a tooltip, and an Image has none: the view fails ("Cannot read
+  properties of undefined (reading 'length')"). describe() therefore gives the widget a synced,
+  empty `description` first. A change of any trait re-renders the image, so set the text in the
+  same message as the new picture (`with image.hold_sync():`).
 - Buttons are named by their description (or tooltip), Dropdown / Text / RadioButtons by their
   description (a <label for=...>), ToggleButtons by each option's text.
 - A slider's handle (noUiSlider, role=slider) gets no name at all: the description is a <label>
@@ -25,6 +28,7 @@ import html
 import time
 
 import ipywidgets as widgets
+from traitlets import Unicode
 
 # a widget seen only by assistive technology (the readout next to it shows the same to the eye)
 VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
@@ -37,6 +41,10 @@ def describe(image, text):
     text = " ".join(str(text).split())
     if not text:
         raise ValueError("text: got an empty description; say what the figure shows")
+    if "description" not in image.keys:  # ipywidgets 8.1.9's tooltip needs one (see above)
+        image.add_traits(description=Unicode("").tag(sync=True))
+        image.keys = [*image.keys, "description"]
+        image.send_state("description")  # before the tooltip reaches the front end
     image.tooltip = text
     return image
 
