@@ -23,6 +23,16 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# axe-core (the accessibility checker of tests/browser/test_accessibility.py), from the npm
+# registry into tests/browser/node_modules (gitignored); the tests inject it from disk.
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null; then
+    (cd tests/browser && npm install --no-save --no-audit --no-fund --silent axe-core@4)
+  else
+    echo "warning: npm is missing: the accessibility browser tests skip (apt-get install npm)"
+  fi
+fi
+
 # The kernels the notebooks run in must be this venv's Python, whatever else is installed.
 export JUPYTER_PATH="$PWD/.venv/share/jupyter"
 export PYTHONHASHSEED=0 MPLBACKEND=Agg

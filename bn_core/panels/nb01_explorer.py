@@ -20,14 +20,16 @@ from bn_core.experiments.live_batch import (
     identity_error,
     readout,
 )
+from bn_core.panels.nb01_describe import describe_frame
 from bn_core.ui import poster
+from bn_core.ui.a11y import describe
 
 FIGSIZE = (11, 6)  # nb01_figure.ExplorerFigure's
 IDENTITY_OFF = "identity recovery: off (the button sets gamma_j = sqrt(var_j + eps), beta_j = mu_j)"
 
 
-def _slider(cls, name, description, **kw):
-    w = cls(description=description, continuous_update=True, **kw)
+def _slider(cls, name, description, tooltip, **kw):
+    w = cls(description=description, tooltip=tooltip, continuous_update=True, **kw)
     w.add_class(f"bn-{name}")
     return w
 
@@ -50,10 +52,9 @@ class Explorer:
             control.observe(self._on_control, names="value")
         self.forum.on_click(self._on_forum)
         self.identity_button.on_click(self._on_identity)
-        mode_label = widgets.Label("mode", layout=widgets.Layout(width="80px"))
         self.widget = widgets.VBox([
             widgets.HBox([
-                widgets.VBox([self.gamma, self.beta, widgets.HBox([mode_label, self.mode])]),
+                widgets.VBox([self.gamma, self.beta, self.mode]),
                 widgets.VBox([self.n, self.shift, self.scale]),
                 widgets.VBox([self.forum, self.identity_button])]),
             self.image,
@@ -83,13 +84,18 @@ class Explorer:
 
     def _make_controls(self):
         fs = widgets.FloatSlider
-        self.gamma = _slider(fs, "gamma", "gamma", min=-3, max=3, step=0.05, value=1)
-        self.beta = _slider(fs, "beta", "beta", min=-3, max=3, step=0.05, value=0)
-        self.n = _slider(widgets.IntSlider, "n", "N", min=2, max=N_MAX, value=32)
-        self.shift = _slider(fs, "shift", "shift", min=-1e3, max=1e3, step=0.1, value=0)
-        self.scale = _slider(widgets.FloatLogSlider, "scale", "scale", base=10, min=-3, max=3,
+        self.gamma = _slider(fs, "gamma", "gamma", "gamma: the output's per-feature std",
+                             min=-3, max=3, step=0.05, value=1)
+        self.beta = _slider(fs, "beta", "beta", "beta: the output's per-feature mean",
+                            min=-3, max=3, step=0.05, value=0)
+        self.n = _slider(widgets.IntSlider, "n", "N", "N: examples in the batch",
+                         min=2, max=N_MAX, value=32)
+        self.shift = _slider(fs, "shift", "shift", "shift: added to every raw input",
+                             min=-1e3, max=1e3, step=0.1, value=0)
+        self.scale = _slider(widgets.FloatLogSlider, "scale", "scale",
+                             "scale: multiplies every raw input", base=10, min=-3, max=3,
                              step=0.05, value=1)
-        self.mode = widgets.ToggleButtons(options=MODES, value="shared", description="",
+        self.mode = widgets.ToggleButtons(options=MODES, value="shared", description="mode",
                                           tooltips=["one gamma, beta for all features",
                                                     "gamma_j, beta_j drawn around the sliders"],
                                           style={"button_width": "85px"})
@@ -139,10 +145,12 @@ class Explorer:
                     self.scale.value, self.mode.value, self.identity)
         self.frame = f
         key = poster.poster_key("nb01.explorer", f.x, f.x_hat, f.y, f.gamma, f.beta)
-        if at_open:
-            poster.opening(self.image, key, self._draw)
-        else:
-            self._draw()
+        with self.image.hold_sync():  # the picture and its text alternative in one message
+            describe(self.image, describe_frame(f))
+            if at_open:
+                poster.opening(self.image, key, self._draw)
+            else:
+                self._draw()
         for key, name, a in (("raw", "raw x", f.x), ("norm", "x_hat", f.x_hat), ("out", "y", f.y)):
             lines = readout(name, a, sep="<br>")
             self.readouts[key].value = f"<div style='line-height: 1.4'>{lines}</div>"

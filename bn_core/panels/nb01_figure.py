@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.scale import SymmetricalLogTransform
 
 from bn_core.ui.live import LiveFigure
-from bn_core.ui.palette import COLORS
+from bn_core.ui.palette import COLORS, TEXT
 
 RAW_LIM, LINTHRESH, LINSCALE = 3e4, 10.0, 4.0  # raw values on a symlog axis, linear in [-10, 10]
 RAW_STD_LIM = (1e-4, 1e4)  # raw per-feature stds on a log axis
@@ -74,7 +74,7 @@ class _Panel:
                                                   color=color, alpha=0.75))
         self.dots = live.animate(dots_ax.plot([0.0], [0.0], "o", ms=3.7, color=color, alpha=0.8,
                                               zorder=2)[0])
-        note = dict(ha="left", va="top", fontsize=9, color=COLORS["highlight"])
+        note = dict(ha="left", va="top", fontsize=9, color=TEXT["highlight"])  # text: AA
         self.hist_note, self.dots_note = (
             live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes, **note))
             for ax in (hist_ax, dots_ax))

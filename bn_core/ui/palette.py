@@ -56,6 +56,17 @@ LABELS = {
     "test": "test",
 }
 
+# Colours for TEXT (HTML readouts, notes written on a figure): WCAG 2.1 AA asks a contrast of 4.5
+# against the white page (ui.a11y.contrast; tests/test_a11y.py checks it). Lines and markers need
+# 3 (non-text contrast): vermillion (3.9) passes as a line, not as text, so text that is meant
+# to stand out takes this darker vermillion (5.3), and grey text 0.45 (4.7).
+TEXT = {
+    "highlight": "#B34D00",  # COLORS["highlight"] darkened to AA
+    "reference": "#737373",  # GREY as "#rrggbb"
+    "right": "#008000",  # a right answer
+    "wrong": "#CC0000",  # a wrong answer, an error
+}
+
 # a few distinct colours for "unit 0, 1, 2, 3" plots, none of them the networks' bn/plain pair
 UNIT_COLORS = (PURPLE, GREEN, ORANGE, SKY)
 

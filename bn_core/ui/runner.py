@@ -36,7 +36,7 @@ import time
 
 from bn_core.ui.interrupt import LIVE_RUNS, install_interrupt_handler
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
-from bn_core.ui.palette import COLORS
+from bn_core.ui.palette import TEXT
 from bn_core.ui.run_controls import RunControls, error_html
 from bn_core.ui.run_flags import Run
 
@@ -199,6 +199,7 @@ class LiveRun:
             with DRAW_LOCK:
                 if run is self._run:
                     self.error.value = error_html(exc)
+                    self.controls.status.say((id(run), "error"), "the run stopped with an error")
         finally:
             run.done.set()
             if run is self._run:
@@ -225,7 +226,8 @@ class LiveRun:
             step, steps = self.progress(state)
             status = "done" if final else ("paused" if not run.go.is_set() else "training")
             self.readout.value = (f"step {step} / {steps}, {run.elapsed():.1f} s "
-                                  f"<span style='color:{COLORS['reference']}'>({status})</span>")
+                                  f"<span style='color:{TEXT['reference']}'>({status})</span>")
+            self.controls.announce(run, status, step, steps, run.elapsed())
 
     # ---------------------------------------------------------------- widgets
 
