@@ -3,6 +3,7 @@ opening notebook 02 train its default networks once, not ten times.
 
     runs = cached(compare_bn, lr=0.5, steps=1000, seed=0)   # fn(**kwargs), computed at most once
     runs = lookup(compare_bn, lr=0.5, steps=1000, seed=0)   # the same if cached, else None
+    keep(compare_bn, runs, lr=0.5, steps=1000, seed=0)      # a result computed elsewhere, kept
 
     @disk_cached                                             # the same, as a decorator
     def compare_bn(lr=0.5, ...): ...
@@ -85,8 +86,9 @@ def _entry(fn, kwargs):
     return path if trusted(path, root) else None  # the file, its folders, the root, its parents
 
 
-def _read(path):
-    """(True, the result stored at `path`) if it is complete, else (False, None)."""
+def _read(path, load=True):
+    """(True, the result stored at `path`) if it is complete, else (False, None). load=False:
+    (True, None) if it is complete (its checksum checked, nothing unpickled)."""
     try:
         with open(path, "rb") as file:
             head, digest = file.read(len(MAGIC) + 32), hashlib.sha256()
@@ -95,7 +97,7 @@ def _read(path):
             if head != MAGIC + digest.digest():
                 raise ValueError("incomplete or corrupt (checksum)")
             file.seek(len(head))
-            return True, pickle.load(file)
+            return True, pickle.load(file) if load else None
     except FileNotFoundError:
         return False, None
     except Exception as exc:  # whatever a broken pickle raises: compute again
@@ -158,6 +160,16 @@ def lookup(fn, /, **kwargs):
     return _read(path)[1] if path is not None else None
 
 
+def keep(fn, value, /, **kwargs):
+    """Store `value` as fn(**kwargs)'s result unless a complete one is stored: a run that streamed
+    live because its stored result was missing or broken ends on exactly that result, and is kept
+    for later kernels (as cached() would have)."""
+    fn = getattr(fn, "uncached", fn)
+    path = _entry(fn, kwargs)
+    if path is not None and not _read(path, load=False)[0]:
+        _write(path, value)
+
+
 def final_state(steps_fn, **kwargs):
     """The last state of the generator steps_fn(**kwargs): what a streamed run ends on. Cache it
     with cached(final_state, steps_fn=..., **kwargs); a LiveRun then shows it without training."""
@@ -165,9 +177,18 @@ def final_state(steps_fn, **kwargs):
     return state
 
 
-def final_lookup(steps_fn):
-    """For LiveRun(lookup=...): params -> the cached final state of steps_fn(**params), or None."""
-    return lambda params: lookup(final_state, steps_fn=steps_fn, **params)
+class final_lookup:  # noqa: N801  (used like a function: lookup=final_lookup(steps_fn))
+    """For LiveRun(lookup=...): params -> the cached final state of steps_fn(**arguments(params)),
+    or None; .keep(params, state) stores the end of a run that trained live instead."""
+
+    def __init__(self, steps_fn, arguments=dict):
+        self.steps_fn, self.arguments = steps_fn, arguments
+
+    def __call__(self, params):
+        return lookup(final_state, steps_fn=self.steps_fn, **self.arguments(params))
+
+    def keep(self, params, state):
+        keep(final_state, state, steps_fn=self.steps_fn, **self.arguments(params))
 
 
 def disk_cached(fn):

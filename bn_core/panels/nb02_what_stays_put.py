@@ -19,7 +19,7 @@ imported, and a figure built, when a control first needs it (`dash.figure(name)`
 import ipywidgets as widgets
 
 from bn_core.data import load_digits_split
-from bn_core.experiments.cache import lookup
+from bn_core.experiments.cache import keep, lookup
 from bn_core.experiments.what_stays_put import KEYS, compare_bn, compare_bn_steps, histories
 from bn_core.ui import poster
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
@@ -36,8 +36,10 @@ class WhatStaysPut:
 
     def __init__(self, lr=0.5, steps=1000, seed=0, unit=0, data=None, snapshot_every=10,
                  frame_seconds=0.15):
-        cached = None if data is not None else lookup(  # the same numbers, trained once before
-            compare_bn, lr=lr, steps=steps, seed=seed, unit=unit, snapshot_every=snapshot_every)
+        # the default run's numbers, trained once before (data given: the learner's own run)
+        self._stored = None if data is not None else {
+            "lr": lr, "steps": steps, "seed": seed, "unit": unit, "snapshot_every": snapshot_every}
+        cached = lookup(compare_bn, **self._stored) if self._stored else None
         data = load_digits_split() if data is None else data  # here: imports stay off the thread
         self.experiment = {"steps": steps, "seed": seed, "unit": unit, "data": data,
                            "snapshot_every": snapshot_every}
@@ -133,7 +135,10 @@ class WhatStaysPut:
         """The run reached its end: the whole curves, on the limits grown while it trained where
         they fit them well (no full redraw), and the final numbers."""
         self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
-        self.show_runs(histories(state), self.run.params["lr"], streamed=True)
+        runs = histories(state)
+        if self._stored and self._stored["lr"] == self.run.params["lr"]:
+            keep(compare_bn, runs, **self._stored)  # missing or broken in the cache: kept now
+        self.show_runs(runs, self.run.params["lr"], streamed=True)
         self.completed.value = f"runs completed: {self.run.completed}"
 
     def show_runs(self, runs, lr, note="", streamed=False):

@@ -12,7 +12,7 @@ import warnings
 import ipywidgets as widgets
 import numpy as np
 
-from bn_core.experiments.cache import final_state, lookup
+from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.coupling import ghost_experiment_steps
 from bn_core.ui.palette import BLUE, ORANGE
 from bn_core.ui.poster import RunPosters, image_widget, poster_key
@@ -37,8 +37,9 @@ class GhostPanel:
         posters = RunPosters("nb06.regularization", self.image)  # keyed by seeds and options:
         posters.key = lambda params: poster_key(posters.name, *self._arguments(params["run"]))
         self.run = LiveRun(self._start, self.draw, params={"run": buttons.value},
-                           autostart=False, on_done=self._done, lookup=self._lookup,
-                           poster=posters)
+                           autostart=False, on_done=self._done, poster=posters,
+                           lookup=final_lookup(ghost_experiment_steps,
+                                               lambda params: dict(self._arguments(params["run"]))))
         self.controls = {"run": buttons}
         self.widget = widgets.VBox([buttons, self.run.widget, self.image])
         buttons.observe(lambda change: self.choose(change["new"]), "value")
@@ -52,10 +53,6 @@ class GhostPanel:
     def _arguments(self, run):
         """ghost_experiment_steps' keyword arguments for run `run`, as sorted (name, value)s."""
         return sorted({"seeds": self.seeds[run], **self.runs[run]}.items())
-
-    def _lookup(self, params):
-        return lookup(final_state, steps_fn=ghost_experiment_steps,
-                      **dict(self._arguments(params["run"])))
 
     def choose(self, run):
         if run not in self.seeds:  # drawn on the kernel's thread: the notebook's rng stays in order

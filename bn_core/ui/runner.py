@@ -20,10 +20,11 @@ step (a few ms of work); `draw(state)` puts that state on the figures:
     state = run.wait()           # tests and nbval: block until the run ends, get its last state
 
 lookup(params) -> a stored final state or None (e.g. experiments.cache.final_lookup): a run started
-by a control shows a stored end at once instead of training; play, step and reset always train.
+by a control shows a stored end at once instead of training; play, step and reset always train; a
+run at the opening parameters whose stored end was missing or broken keeps it (lookup.keep).
 poster (ui.poster.RunPosters): a stored end is not even drawn if a picture of it is stored (the
-figure's image shows it; `draw` is first called for a state that was not stored); the first kernel
-that draws a stored end keeps its picture.
+figure's image shows it; `draw` is called first for a state not stored); the first kernel that
+draws a stored end keeps its picture.
 
 Same seed, same numbers: the worker exhausts the same generator a blocking call would. The state
 passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"] for
@@ -52,8 +53,7 @@ class LiveRun:
     start: generator function; draw: callable(state), called with DRAW_LOCK held, only for the
     current run. params: the first run's keyword arguments. frame_seconds: the longest time between
     two frames at full speed. autostart: start the first run now (else wait for play/restart).
-    on_done: callable(state), called once when a run reaches its end (not when cancelled).
-    """
+    on_done: callable(state), called once when a run reaches its end (not when cancelled)."""
 
     def __init__(self, start, draw, params=None, frame_seconds=0.1, autostart=True,
                  on_done=None, progress=default_progress, lookup=None, poster=None):
@@ -63,7 +63,7 @@ class LiveRun:
         self._lookup = lookup  # lookup(params): a stored final state for params, or None
         self._poster = poster  # .show(params) -> True if a picture of the stored end is on show
         self.progress = progress
-        self.params = dict(params or {})
+        self.params, self._opening = dict(params or {}), dict(params or {})  # warmed: kept
         self.frame_seconds = frame_seconds
         self.steps_per_frame = 0  # 0: a frame every frame_seconds, as fast as training goes
         self.completed = 0  # runs that reached their end (a test counts superseded runs with it)
@@ -189,8 +189,9 @@ class LiveRun:
                 self._show(run, run.state, final=True, draw=not pictured)
                 if final is not None and not pictured and self._poster is not None:
                     self._poster.store(run.params)
-                run.finished = True
-                self.completed += 1
+                if final is None and run.params == self._opening and hasattr(self._lookup, "keep"):
+                    self._lookup.keep(run.params, run.state)  # only if missing or broken
+                run.finished, self.completed = True, self.completed + 1
                 with DRAW_LOCK:  # a newer run may not be drawn over by this one's end
                     if self._on_done is not None and run is self._run:
                         self._on_done(run.state)
