@@ -1,0 +1,112 @@
+"""The series as a static web book: widgets shown as plain HTML when a notebook runs for the book.
+
+A web page has no kernel, so a widget output would show nothing there. While `tools/book.py` builds
+the book, each kernel calls install() at start (an IPython startup file), and then every widget a
+cell displays is also given a text/html form that needs no kernel: an Image as an <img> of its
+current picture (the stored first picture), HTML as itself, a box as its children, a control as its
+name and value ("runs live"), a Prediction as its question and choices, and its measured answer,
+when the experiment's cell sets it, behind a <details> disclosure.
+
+    install()                    # in a kernel: every widget displayed from now on has text/html
+    widget_html(widgets.HTML("<b>hi</b>"))   # '<div class="bn-w-html"><b>hi</b></div>'
+"""
+
+import base64
+import html
+
+LIVE = "runs live: open the notebook in JupyterLab, Voila or Colab"
+
+
+def _image(w):
+    if not w.value:
+        return '<div class="bn-w-note">(a figure drawn live)</div>'
+    mime = "image/svg+xml" if w.format == "svg+xml" else f"image/{w.format}"
+    size = "".join(f' {k}="{v}"' for k in ("width", "height") if (v := getattr(w, k, "")))
+    alt = html.escape(getattr(w, "tooltip", None) or "a figure of this notebook, as it opens; "
+                      "its controls redraw it when the notebook runs live", quote=True)
+    data = base64.b64encode(bytes(w.value)).decode()
+    return f'<img class="bn-w-image" src="data:{mime};base64,{data}" alt="{alt}"{size}>'
+
+
+def _choices(w):
+    picked = ' class="bn-w-picked"'
+    items = "".join(f"<li{picked if label == w.label else ''}>{html.escape(str(label))}</li>"
+                    for label in w.options)
+    return (f'<div class="bn-w-control" title="{LIVE}">{html.escape(w.description or "")}'
+            f'<ul class="bn-w-choices">{items}</ul></div>')
+
+
+def widget_html(w):
+    """HTML (str) that shows widget `w` as it is now, without a kernel."""
+    import ipywidgets as widgets
+
+    if isinstance(w, widgets.Image):
+        return _image(w)
+    if isinstance(w, widgets.Label):
+        return f'<div class="bn-w-html">{html.escape(str(w.value))}</div>'
+    if isinstance(w, (widgets.HTML, widgets.HTMLMath)):
+        return f'<div class="bn-w-html">{w.value}</div>'
+    if isinstance(w, widgets.Box):
+        kind = "hbox" if isinstance(w, widgets.HBox) else "vbox"
+        inner = "".join(widget_html(child) for child in w.children)
+        return f'<div class="bn-w-{kind}">{inner}</div>'
+    if isinstance(w, widgets.Button):
+        return (f'<button class="bn-w-button" disabled title="{LIVE}">'
+                f"{html.escape(w.description)}</button>")
+    if isinstance(w, (widgets.ToggleButtons, widgets.RadioButtons, widgets.Dropdown)):
+        return _choices(w)
+    if isinstance(w, widgets.Output):
+        return ""
+    value = getattr(w, "value", None)
+    name = html.escape(getattr(w, "description", "") or type(w).__name__)
+    shown = html.escape(str(getattr(w, "label", None) or value))
+    return (f'<div class="bn-w-control">{name} <b>{shown}</b> '
+            f'<span class="bn-w-note">({LIVE})</span></div>')
+
+
+def prediction_html(p):
+    """The question and choices of a Prediction (bn_core.ui.predict), with no answer yet."""
+    items = "".join(f"<li>{html.escape(c)}</li>" for c in p.choices)
+    return (f'<div class="bn-predict"><p><b>Predict first.</b> {html.escape(p.prompt)}</p>'
+            f"<ol>{items}</ol><p class=\"bn-w-note\">The measured answer is below the "
+            "experiment that measures it.</p></div>")
+
+
+def answer_html(p):
+    """The measured answer of a Prediction behind a <details> disclosure."""
+    text = (f"Measured in this notebook's run: <i>{html.escape(p.choices[p.answer])}</i>. "
+            f"{html.escape(p.text)}. {html.escape(p.explain)}")
+    return ('<details class="bn-predict-answer"><summary>Your prediction: reveal the measured '
+            f"answer</summary><p>{text}</p></details>")
+
+
+def install():
+    """Give every widget and Prediction displayed from now on a text/html form (their
+    _repr_mimebundle_), and make Prediction.measured() also display the answer behind a
+    disclosure. Returns a function that undoes it."""
+    import ipywidgets as widgets
+    from IPython.display import HTML, display
+
+    from bn_core.ui.predict import Prediction
+
+    saved = (widgets.Widget._repr_mimebundle_, Prediction._repr_mimebundle_, Prediction.measured)
+    measured = Prediction.measured
+
+    def static(w, **kwargs):
+        return {"text/html": widget_html(w), "text/plain": f"[{type(w).__name__}: {LIVE}]"}
+
+    def measured_and_shown(self, answer, text):
+        result = measured(self, answer, text)
+        display(HTML(answer_html(self)))
+        return result
+
+    # the methods themselves, not IPython's formatters: panels' wrappers call them directly
+    widgets.Widget._repr_mimebundle_ = static
+    Prediction._repr_mimebundle_ = lambda p, **kwargs: {"text/html": prediction_html(p),
+                                                         "text/plain": p.prompt}
+    Prediction.measured = measured_and_shown
+
+    def uninstall():
+        widgets.Widget._repr_mimebundle_, Prediction._repr_mimebundle_, Prediction.measured = saved
+
+    return uninstall
