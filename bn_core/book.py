@@ -4,8 +4,8 @@ A web page has no kernel, so a widget output would show nothing there. While `to
 the book, each kernel calls install() at start (an IPython startup file), and then every widget a
 cell displays is also given a text/html form that needs no kernel: an Image as an <img> of its
 current picture (the stored first picture), HTML as itself, a box as its children, a control as its
-name and value ("runs live"), a Prediction as its question and choices, and its measured answer,
-when the experiment's cell sets it, behind a <details> disclosure.
+name and value ("runs live"), a Prediction as its question and choices, and its measured answer
+behind a <details> disclosure (in the experiment's cell if it is measured later).
 
     install()                    # in a kernel: every widget displayed from now on has text/html
     widget_html(widgets.HTML("<b>hi</b>"))   # '<div class="bn-w-html"><b>hi</b></div>'
@@ -65,11 +65,13 @@ def widget_html(w):
 
 
 def prediction_html(p):
-    """The question and choices of a Prediction (bn_core.ui.predict), with no answer yet."""
+    """The question and choices of a Prediction (bn_core.ui.predict), then its answer behind a
+    disclosure if it is measured already (else a note: it comes with the experiment's cell)."""
     items = "".join(f"<li>{html.escape(c)}</li>" for c in p.choices)
+    answer = (answer_html(p) if p.answer is not None else '<p class="bn-w-note">The measured '
+              "answer is below the experiment that measures it.</p>")
     return (f'<div class="bn-predict"><p><b>Predict first.</b> {html.escape(p.prompt)}</p>'
-            f"<ol>{items}</ol><p class=\"bn-w-note\">The measured answer is below the "
-            "experiment that measures it.</p></div>")
+            f"<ol>{items}</ol>{answer}</div>")
 
 
 def answer_html(p):
@@ -95,15 +97,19 @@ def install():
     def static(w, **kwargs):
         return {"text/html": widget_html(w), "text/plain": f"[{type(w).__name__}: {LIVE}]"}
 
-    def measured_and_shown(self, answer, text):
+    def shown(p, **kwargs):
+        p._book_shown = True
+        return {"text/html": prediction_html(p), "text/plain": p.prompt}
+
+    def measured_and_shown(self, answer, text):  # measured after it was shown: answer here
         result = measured(self, answer, text)
-        display(HTML(answer_html(self)))
+        if getattr(self, "_book_shown", False):
+            display(HTML(answer_html(self)))
         return result
 
     # the methods themselves, not IPython's formatters: panels' wrappers call them directly
     widgets.Widget._repr_mimebundle_ = static
-    Prediction._repr_mimebundle_ = lambda p, **kwargs: {"text/html": prediction_html(p),
-                                                         "text/plain": p.prompt}
+    Prediction._repr_mimebundle_ = shown
     Prediction.measured = measured_and_shown
 
     def uninstall():

@@ -23,6 +23,17 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The web book (jupyter-book, tests/browser/test_book.py) runs on Node.js: Debian's, when missing
+# (jupyter-book would otherwise try to download one).
+if ! command -v node >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing nodejs with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq nodejs) >/dev/null
+  else
+    echo "warning: node is missing and cannot be installed here; the book's test skips"
+  fi
+fi
+
 # The kernels the notebooks run in must be this venv's Python, whatever else is installed.
 export JUPYTER_PATH="$PWD/.venv/share/jupyter"
 export PYTHONHASHSEED=0 MPLBACKEND=Agg
