@@ -1,11 +1,11 @@
-"""bn_core.book: what a widget looks like on the web book's static pages (no kernel there)."""
+"""bn_core.ui.book: what a widget looks like on the web book's static pages (no kernel there)."""
 
 import base64
 
 import ipywidgets as widgets
 import pytest
 
-from bn_core import book
+from bn_core.ui import book
 from bn_core.ui.predict import Prediction
 
 
@@ -65,3 +65,31 @@ def test_install_gives_every_widget_a_static_form_and_uninstall_restores(monkeyp
     assert widgets.HTML("<i>x</i>")._repr_mimebundle_().keys() == plain.keys()
     with pytest.raises(ValueError, match="answer"):
         Prediction("Q?", ["a", "b"]).measured(5, "x")  # the original method is back
+
+
+def test_a_picture_that_comes_after_display_is_shown_when_the_cell_ends(monkeypatch):
+    """A run's thread puts the stored picture in a moment after its panel is displayed: the
+    kernel shows the panel again, with the picture, when the cell ends (update_display_data)."""
+    import threading
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+
+    shell = InteractiveShell.instance()
+    sent = []
+    monkeypatch.setattr(shell.display_pub, "publish",
+                        lambda data, metadata=None, *a, transient=None, update=False, **k:
+                        sent.append((data, transient, update)))
+    undo = book.install(shell, wait=5.0)
+    try:
+        image = widgets.Image(format="png")
+        display(widgets.VBox([widgets.HTML("panel"), image]))
+        threading.Timer(0.2, lambda: setattr(image, "value", b"\x89PNG late")).start()
+        shell.events.trigger("post_run_cell", None)
+        (first, tid, upd), (second, tid2, upd2) = sent
+        assert "drawn live" in first["text/html"] and not upd and tid["display_id"]
+        picture = base64.b64encode(b"\x89PNG late").decode()
+        assert picture in second["text/html"] and upd2 and tid2 == tid
+    finally:
+        undo()
+        InteractiveShell.clear_instance()

@@ -3,7 +3,7 @@
 1. warms the cache (`python -m bn_core.panels.warm`: results and first pictures, so nothing trains
    while the pages are built);
 2. runs `jupyter book build --html --execute` (Jupyter Book 2, myst.yml at the root, the offline
-   theme in book/theme) with every kernel starting by bn_core.book.install(), so each widget is
+   theme in book/theme) with every kernel starting by bn_core.ui.book.install(), so each widget is
    also shown as plain HTML (its stored picture, its question and answer...), which a web page
    without a kernel can show. mystmd's own execution cache is dropped first: bn_core's code is
    not part of its key.
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STARTUP = "import bn_core.book\nbn_core.book.install()\n"
+STARTUP = "import bn_core.ui.book\nbn_core.ui.book.install()\n"
 
 
 def book_env(workdir):

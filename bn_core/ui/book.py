@@ -5,14 +5,16 @@ the book, each kernel calls install() at start (an IPython startup file), and th
 cell displays is also given a text/html form that needs no kernel: an Image as an <img> of its
 current picture (the stored first picture), HTML as itself, a box as its children, a control as its
 name and value ("runs live"), a Prediction as its question and choices, and its measured answer
-behind a <details> disclosure (in the experiment's cell if it is measured later).
+behind a <details> disclosure (in the experiment's cell if it is measured later). A widget
+is shown again, as it is, when its cell ends: a stored picture may come a moment after display.
 
-    install()                    # in a kernel: every widget displayed from now on has text/html
+    undo = install()             # in a kernel: every widget displayed from now on has text/html
     widget_html(widgets.HTML("<b>hi</b>"))   # '<div class="bn-w-html"><b>hi</b></div>'
 """
 
 import base64
 import html
+import time
 
 LIVE = "runs live: open the notebook in JupyterLab, Voila or Colab"
 
@@ -82,22 +84,36 @@ def answer_html(p):
             f"answer</summary><p>{text}</p></details>")
 
 
-def install():
+def _images(w):
+    import ipywidgets as widgets
+
+    if isinstance(w, widgets.Image):
+        return [w]
+    return [i for child in getattr(w, "children", ()) for i in _images(child)]
+
+
+def install(shell=None, wait=3.0):
     """Give every widget and Prediction displayed from now on a text/html form (their
     _repr_mimebundle_), and make Prediction.measured() also display the answer behind a
-    disclosure. Returns a function that undoes it."""
+    disclosure. In a kernel (`shell`, default the running one), a widget displayed by a cell is
+    shown again as it is when the cell ends (a figure whose stored picture comes a moment after
+    the panel is displayed, from a run's thread: up to `wait` s per cell). Returns a function
+    that undoes it all."""
     import ipywidgets as widgets
-    from IPython.display import HTML, display
+    from IPython import get_ipython
+    from IPython.display import HTML, display, update_display
 
     from bn_core.ui.predict import Prediction
 
     saved = (widgets.Widget._repr_mimebundle_, Prediction._repr_mimebundle_, Prediction.measured)
     measured = Prediction.measured
+    rendered, shown = [], []  # widgets rendered since the last display; (widget, id, html) shown
 
     def static(w, **kwargs):
+        rendered.append(w)
         return {"text/html": widget_html(w), "text/plain": f"[{type(w).__name__}: {LIVE}]"}
 
-    def shown(p, **kwargs):
+    def shown_prediction(p, **kwargs):
         p._book_shown = True
         return {"text/html": prediction_html(p), "text/plain": p.prompt}
 
@@ -109,10 +125,37 @@ def install():
 
     # the methods themselves, not IPython's formatters: panels' wrappers call them directly
     widgets.Widget._repr_mimebundle_ = static
-    Prediction._repr_mimebundle_ = shown
+    Prediction._repr_mimebundle_ = shown_prediction
     Prediction.measured = measured_and_shown
+    shell = shell if shell is not None else get_ipython()
+    publisher = shell.display_pub if shell is not None else None
+    publish = publisher.publish if publisher is not None else None
+
+    def publish_with_id(data, metadata=None, *args, transient=None, update=False, **kwargs):
+        if rendered and not update and "text/html" in data:
+            transient = dict(transient or {}, display_id=f"bn-book-{len(shown)}-{id(data)}")
+            shown.append((rendered[-1], transient["display_id"], data["text/html"]))
+        rendered.clear()
+        return publish(data, metadata, *args, transient=transient, update=update, **kwargs)
+
+    def cell_ended(result=None):
+        deadline = time.monotonic() + wait
+        for w, display_id, before in shown:
+            while (any(not i.value for i in _images(w)) and time.monotonic() < deadline):
+                time.sleep(0.05)
+            after = widget_html(w)
+            if after != before:
+                update_display(HTML(after), display_id=display_id)
+        shown.clear()
+
+    if publisher is not None:
+        publisher.publish = publish_with_id
+        shell.events.register("post_run_cell", cell_ended)
 
     def uninstall():
         widgets.Widget._repr_mimebundle_, Prediction._repr_mimebundle_, Prediction.measured = saved
+        if publisher is not None:
+            publisher.publish = publish
+            shell.events.unregister("post_run_cell", cell_ended)
 
     return uninstall
