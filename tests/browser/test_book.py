@@ -45,7 +45,10 @@ def built():
         pytest.skip("jupyter-book is not installed (pip install -r requirements.txt)")
     if shutil.which("node") is None:
         pytest.skip("Node.js is not installed (tests/run.sh installs Debian's nodejs)")
-    return load_tools_book().build(warm=True)
+    seconds = load_tools_book().build(warm=True)
+    print(f"book: warm {seconds['warm']:.1f} s, build {seconds['book']:.1f} s, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    return seconds
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,7 @@ def site(built):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.handle_error = lambda *args: None  # a request the browser dropped (broken pipe)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
@@ -109,7 +113,7 @@ def test_every_page_loads_clean_in_chromium(browser, site):
         page.close()
     assert errors == [] and foreign == []
     broken = [url for url in sorted(internal) if status(url) != 200]
-    assert broken == [] and len(internal) >= 10
+    assert broken == [] and len(internal) >= 9  # at least every page, from the side bar
 
 
 def check_page(page, name, images):
