@@ -23,14 +23,21 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Node.js and npm: the web book runs on Node (jupyter-book, tests/browser/test_book.py; it would
+# otherwise try to download one), and axe-core comes from the npm registry. Debian's, when missing.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing nodejs and npm with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq nodejs npm) >/dev/null
+  else
+    echo "warning: node or npm is missing and cannot be installed here; the book's and the accessibility tests skip"
+  fi
+fi
+
 # axe-core (the accessibility checker of tests/browser/test_accessibility.py), from the npm
 # registry into tests/browser/node_modules (gitignored); the tests inject it from disk.
-if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
-  if command -v npm >/dev/null; then
-    (cd tests/browser && npm install --no-save --no-audit --no-fund --silent axe-core@4)
-  else
-    echo "warning: npm is missing: the accessibility browser tests skip (apt-get install npm)"
-  fi
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  (cd tests/browser && npm install --no-save --no-audit --no-fund --silent axe-core@4)
 fi
 
 # The kernels the notebooks run in must be this venv's Python, whatever else is installed.
