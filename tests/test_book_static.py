@@ -60,6 +60,8 @@ def test_install_gives_every_widget_a_static_form_and_uninstall_restores(monkeyp
         assert len(shown) == 1 and "b by 3 steps" in shown[0].data
         q = Prediction("R?", ["a", "b"]).measured(0, "a")  # measured before shown: no extra
         assert len(shown) == 1 and "<details" in q._repr_mimebundle_()["text/html"]
+        r = Prediction("S?", ["a", "b"]).measured(0, "a", details="<table>runs</table>")
+        assert "<table>runs</table>" in r._repr_mimebundle_()["text/html"]  # behind <details>
     finally:
         undo()
     assert widgets.HTML("<i>x</i>")._repr_mimebundle_().keys() == plain.keys()

@@ -163,7 +163,7 @@ def test_an_interrupt_cancels_every_run(data):
     """SIGINT (what Kernel > Interrupt sends) reaches the main thread only; the handler cancels
     every LiveRun, then does what the handler it replaced did (here: KeyboardInterrupt)."""
     dash = WhatStaysPut(lr=0.5, data=data, steps=1000)
-    explorer = NoiseExplorer(data, seed=1, steps=400)  # not notebook 03's (cached) default
+    explorer = NoiseExplorer(data, seed=7, steps=400)  # not cached (03 uses seeds 0 to 4)
     time.sleep(0.2)
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)

@@ -83,6 +83,19 @@ def jupyter_server(env, timeout=60):
             server.wait()
 
 
+def run_as_group(command, env):
+    """Run command in ROOT in a process group of its own, and end the whole group after it (the
+    theme server mystmd starts for the HTML export outlives the build, above all a failed one)."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        code = process.wait()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    if code:
+        raise subprocess.CalledProcessError(code, command)
+
+
 def build(warm=True):
     """Build _build/html; return the seconds each step took ({"warm": s, "book": s})."""
     seconds = {}
@@ -99,8 +112,7 @@ def build(warm=True):
         if book is None:
             raise SystemExit("jupyter-book is not installed: pip install -r requirements.txt")
         with jupyter_server(env) as server_env:
-            subprocess.run([book, "build", "--html", "--execute"], cwd=ROOT, env=server_env,
-                           check=True)
+            run_as_group([book, "build", "--html", "--execute"], env=server_env)
         seconds["book"] = time.perf_counter() - start
     return seconds
 

@@ -80,8 +80,10 @@ def answer_html(p):
     """The measured answer of a Prediction behind a <details> disclosure."""
     text = (f"Measured in this notebook's run: <i>{html.escape(p.choices[p.answer])}</i>. "
             f"{html.escape(p.text)}. {html.escape(p.explain)}")
+    details = getattr(p, "_details", None)  # e.g. a table of the runs (an HTML widget)
+    more = widget_html(details) if details is not None else ""
     return ('<details class="bn-predict-answer"><summary>Your prediction: reveal the measured '
-            f"answer</summary><p>{text}</p></details>")
+            f"answer</summary><p>{text}</p>{more}</details>")
 
 
 def _images(w):
@@ -117,8 +119,8 @@ def install(shell=None, wait=3.0):
         p._book_shown = True
         return {"text/html": prediction_html(p), "text/plain": p.prompt}
 
-    def measured_and_shown(self, answer, text):  # measured after it was shown: answer here
-        result = measured(self, answer, text)
+    def measured_and_shown(self, answer, text, details=None):  # measured after it was shown
+        result = measured(self, answer, text, details)
         if getattr(self, "_book_shown", False):
             display(HTML(answer_html(self)))
         return result
