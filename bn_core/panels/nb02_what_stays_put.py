@@ -48,6 +48,8 @@ class WhatStaysPut:
         self.experiment_key = (steps, seed, unit, snapshot_every)  # the pictures depend on these
         self.images = {name: poster.image_widget(size) for name, size in SIZES.items()}
         self.images["scrub"].add_class("bn-scrub-figure")
+        for image in self.images.values():  # until a run's first frame (or its stored end)
+            describe(image, "The figure appears when both networks start training.")
         self._figures = {}  # name -> figure, built when first needed
         self.runs = None  # compare_bn()'s histories of the last run that finished
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
