@@ -13,9 +13,9 @@ Shapes: R rows recorded, D features, E evaluations.
 import numpy as np
 
 from bn_core.experiments.what_stays_put import KEYS, distribution_change, moving_average
-from bn_core.panels.nb01_describe import num, span
 from bn_core.ui.palette import LABELS
 from bn_core.ui.stream import so_far
+from bn_core.ui.wording import num, span
 
 UNITS = (0, 1, 2, 3)  # ParamsFigure's
 CHANGE = (("plain", "next", "without BN, x"), ("bn", "next", "with BN, y"),

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from bn_core.panels.nb01_describe import num
+from bn_core.ui.wording import num
 
 
 def outlier_text(f):

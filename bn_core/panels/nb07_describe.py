@@ -8,7 +8,7 @@ the comparison panel at G, the padding panel at its padding fraction, the two st
 Shapes: x (N, C, H, W); a padded batch (B, T, D) and its mask (B, T).
 """
 
-from bn_core.panels.nb01_describe import num, span
+from bn_core.ui.wording import num, span
 
 TABLES_TEXT = ("Two grids of an (N, D) batch, examples as rows, features as columns. BatchNorm "
                "(left) normalizes one feature over the N examples: a shaded column. LayerNorm "
