@@ -13,6 +13,13 @@ from bn_core.panels.nb07_norms import comparison_panel, cubes_picture, padding_p
 from bn_core.ui import poster
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """A cache of this test's own: its short runs and pictures stay out of the shared one (a
+    stored end there would be shown as a picture to other tests, which expect it drawn)."""
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path))
+
+
 def moved(panel_text, move):
     """(text before, text after) a move of a control."""
     before = panel_text()

@@ -3,6 +3,7 @@ alternative states the numbers of the run on show, follows a new run started by 
 the run's start and end reach its live region (ui.a11y.Announcer)."""
 
 import numpy as np
+import pytest
 
 from bn_core.data import load_digits_split
 from bn_core.panels.nb02_forum import FreezePanel, ShiftPanel
@@ -12,6 +13,13 @@ from bn_core.panels.nb08_depth import depth_panel, measure
 from bn_core.panels.nb08_sweeps import batch_panel
 from bn_core.ui.a11y import controls
 from bn_core.ui.palette import LABELS
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """A cache of this test's own: its short runs and pictures stay out of the shared one (a
+    stored end there would be shown as a picture to other tests, which expect it drawn)."""
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path))
 
 
 def announces(panel_widget, run):
