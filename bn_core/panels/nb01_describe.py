@@ -7,18 +7,7 @@ show, in numbers (the figure's image carries it as its accessible name, ui.a11y.
 import numpy as np
 
 from bn_core.experiments.live_batch import feature_stats, identity_error
-
-
-def num(value, fmt):
-    """value formatted with fmt, without the sign of a negative zero ('-0.00' -> '0.00')."""
-    text = format(value, fmt)
-    return text.lstrip("-") if float(text) == 0 else text
-
-
-def span(values, fmt):
-    """'0.50' if every value prints the same, else 'from -1.2 to 4.5': values (M,)."""
-    lo, hi = num(values.min(), fmt), num(values.max(), fmt)
-    return lo if lo == hi else f"from {lo} to {hi}"
+from bn_core.ui.wording import num, span
 
 
 def describe_frame(f):

@@ -16,8 +16,9 @@ import numpy as np
 from bn_core.experiments import freeze, ics
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.what_stays_put import distribution_change
+from bn_core.panels.nb02_describe import freeze_text, shift_text
 from bn_core.ui.lazy_figure import LazyFigure
-from bn_core.ui.palette import COLORS, LABELS
+from bn_core.ui.palette import COLORS, LABELS, TEXT
 from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
@@ -37,12 +38,13 @@ class FreezePanel:
 
     def __init__(self, lr=0.5, steps=200, seed=0, autostart=True):
         self.steps, self.image = steps, image_widget(self.FIGSIZE)
-        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state,
+                                 text=freeze_text)
         self.lr = _lr_slider(lr, "bn-forum-lr")
         self.run = LiveRun(freeze.freeze_steps, self.figure, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed},
                            lookup=final_lookup(freeze.freeze_steps),  # warmed defaults: no training
-                           poster=RunPosters("nb02.freeze", self.image))
+                           poster=RunPosters("nb02.freeze", self.image, freeze_text))
         self.lr.observe(lambda change: self.run.restart(lr=change["new"]), "value")
         self.widget = widgets.VBox([self.lr, self.image, self.run.widget])
 
@@ -69,7 +71,7 @@ class FreezePanel:
                   ylabel="per-step change of y's\nper-feature mean + std",
                   title="(c) drift of the sigmoid's input y")
         ax[2].text(0.03, 0.03, "frozen: mean fixed, std moves via eps only", ha="left",
-                   fontsize=8, transform=ax[2].transAxes, color=COLORS["frozen"])
+                   fontsize=8, transform=ax[2].transAxes, color=TEXT["reference"])
         ax[0].legend(loc="center right", fontsize=8)
         return live, lambda state: self._draw(live, state)
 
@@ -94,7 +96,8 @@ class ShiftPanel:
 
     def __init__(self, lr=0.5, steps=200, seed=0, activation="sigmoid", autostart=True):
         self.steps, self.image = steps, image_widget(self.FIGSIZE)
-        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state,
+                                 text=shift_text)
         self.activation = widgets.ToggleButtons(options=["sigmoid", "relu"], value=activation,
                                                 description="activation")
         self.activation.add_class("bn-ics-activation")
@@ -102,7 +105,7 @@ class ShiftPanel:
         self.run = LiveRun(ics.ics_steps, self.figure, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed,
                                    "activation": activation}, lookup=final_lookup(ics.ics_steps),
-                           poster=RunPosters("nb02.ics", self.image))
+                           poster=RunPosters("nb02.ics", self.image, shift_text))
         self._quiet = False  # set while select() moves the widgets itself
         for name, control in (("activation", self.activation), ("lr", self.lr)):
             control.observe(
@@ -131,7 +134,7 @@ class ShiftPanel:
                   xlim=(0, self.steps), title="(b) does it still point the same way?")
         ax[0].legend(loc="lower right", fontsize=8)
         self.note = live.animate(ax[1].text(0.03, 0.05, "", transform=ax[1].transAxes,
-                                            fontsize=9, color=COLORS["highlight"]))
+                                            fontsize=9, color=TEXT["highlight"]))
         return live, lambda state: self._draw(live, state)
 
     def select(self, activation, lr):

@@ -21,7 +21,9 @@ import ipywidgets as widgets
 from bn_core.data import load_digits_split
 from bn_core.experiments.cache import keep, lookup
 from bn_core.experiments.what_stays_put import KEYS, compare_bn, compare_bn_steps, histories
+from bn_core.panels import nb02_describe as texts
 from bn_core.ui import poster
+from bn_core.ui.a11y import describe
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 from bn_core.ui.runner import LiveRun
 from bn_core.ui.stream import first_frame
@@ -46,6 +48,8 @@ class WhatStaysPut:
         self.experiment_key = (steps, seed, unit, snapshot_every)  # the pictures depend on these
         self.images = {name: poster.image_widget(size) for name, size in SIZES.items()}
         self.images["scrub"].add_class("bn-scrub-figure")
+        for image in self.images.values():  # until a run's first frame (or its stored end)
+            describe(image, "The figure appears when both networks start training.")
         self._figures = {}  # name -> figure, built when first needed
         self.runs = None  # compare_bn()'s histories of the last run that finished
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
@@ -107,9 +111,11 @@ class WhatStaysPut:
     def show_step(self, step, lazy=False):
         """The step slider: the scrub figure at the snapshot nearest to `step` trained so far.
         Returns the snapshot's index (None before the first snapshot)."""
-        with FOREGROUND, DRAW_LOCK:
+        with FOREGROUND, DRAW_LOCK, self.images["scrub"].hold_sync():
             k = self.scrub.show(step, lazy)
             if k is not None:
+                describe(self.images["scrub"], texts.scrub_text(self.scrub.steps[k],
+                                                                self.scrub.stats[k]))
                 self.shown.value = (f"showing step {self.scrub.steps[k]} "
                                     f"({len(self.scrub.steps)} snapshots so far)")
             return k
@@ -124,8 +130,11 @@ class WhatStaysPut:
         for each, and lets a control's callback in between)."""
         if state["step"] == state["steps"]:
             return  # the last state: _done draws it with its exact limits, once
+        described = texts.figure_texts_so_far(state, self.experiment["unit"])
         for name in ("fig1", "params", "change"):
-            self.figure(name, draw_runs=False).stream(state)
+            with self.images[name].hold_sync():  # the picture and its text in one message
+                describe(self.images[name], described[name])
+                self.figure(name, draw_runs=False).stream(state)
             yield
         scrub = self.figure("scrub", draw_runs=False)
         scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
@@ -146,16 +155,21 @@ class WhatStaysPut:
         streamed: the figures have just streamed this run (the scrub figure has every snapshot).
         A figure not built yet shows its stored picture for these histories, if there is one."""
         self.runs = runs
+        described = texts.figure_texts(runs, self.experiment["unit"])
+        described["scrub"] = texts.scrub_text(*texts.last_snapshot_stats(runs))
         for name in SIZES:
             figure = self._figures.get(name)
-            if figure is None:
-                key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
-                poster.opening(self.images[name], key,
-                               lambda name=name: self.figure(name))  # it draws self.runs
-            elif name != "scrub":
-                figure.update(runs, streamed)
-            elif not streamed:
-                figure.update(runs)
+            image = self.images[name]
+            with image.hold_sync():  # the picture and its text in one message
+                describe(image, described[name])
+                if figure is None:
+                    key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
+                    poster.opening(image, key,
+                                   lambda name=name: self.figure(name))  # it draws self.runs
+                elif name != "scrub":
+                    figure.update(runs, streamed)
+                elif not streamed:
+                    figure.update(runs)
         if "scrub" in self._figures:
             self.show_step(self.step.value)
         else:  # the stored picture shows the last snapshot

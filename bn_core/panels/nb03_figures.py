@@ -7,7 +7,9 @@ matplotlib the first time (no pyplot), then shown from their stored pictures (ui
 
 import numpy as np
 
+from bn_core.panels.nb03_describe import landscape_text, sweep_text
 from bn_core.ui import poster
+from bn_core.ui.a11y import with_alt
 from bn_core.ui.palette import COLORS, LABELS
 
 DPI = 100  # what the inline backend showed (matplotlib's default figure dpi)
@@ -18,8 +20,8 @@ def sweep_picture(sweep):
     parts = [sweep["lr"], repr(sweep["largest_stable"])]
     for kind, final in sweep["final"].items():
         parts += [kind, final]
-    return poster.picture(poster.poster_key("nb03.sweep", *parts), lambda: plot_lr_sweep(sweep),
-                          dpi=DPI)
+    return with_alt(poster.picture(poster.poster_key("nb03.sweep", *parts),
+                                   lambda: plot_lr_sweep(sweep), dpi=DPI), sweep_text(sweep))
 
 
 def landscape_picture(results):
@@ -27,8 +29,9 @@ def landscape_picture(results):
     parts = []
     for kind, r in results.items():
         parts += [kind] + [r[key] for key in ("step", "band", "change", "beta")]
-    return poster.picture(poster.poster_key("nb03.landscape", *parts),
-                          lambda: plot_landscape(results), dpi=DPI)
+    return with_alt(poster.picture(poster.poster_key("nb03.landscape", *parts),
+                                   lambda: plot_landscape(results), dpi=DPI),
+                    landscape_text(results))
 
 
 def _figure(ncols, figsize):

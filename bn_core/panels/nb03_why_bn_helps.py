@@ -14,8 +14,10 @@ import numpy as np
 
 from bn_core.experiments.cache import final_state, lookup
 from bn_core.experiments.smoothness import drift, final_loss, noise_steps, scale_invariance
+from bn_core.panels.nb03_describe import noise_text, scale_text
 from bn_core.train import history
 from bn_core.ui import poster
+from bn_core.ui.a11y import describe
 from bn_core.ui.palette import COLORS, LABELS
 from bn_core.ui.runner import LiveRun
 from bn_core.ui.stream import so_far
@@ -55,7 +57,7 @@ class NoiseExplorer:
         name = poster.poster_key("nb03.noise", seed, steps, lr, unit, *data)
         self.run = LiveRun(self._start, self._draw, params={"strength": strength},
                            frame_seconds=0.1, on_done=self._done, lookup=self._lookup,
-                           poster=poster.RunPosters(name, self.image))
+                           poster=poster.RunPosters(name, self.image, self.text))
         self.slider.observe(lambda change: self.run.restart(strength=change["new"]), "value")
         self.widget = widgets.VBox([self.slider, self.run.widget, self.image, self.readout])
 
@@ -112,15 +114,28 @@ class NoiseExplorer:
             return None
         return lookup(final_state, steps_fn=noise_steps, **self._args(params["strength"]))
 
+    def text(self, state):
+        """The figure's text alternative for `state` (the runs of earlier kinds from self.runs)."""
+        curves = {kind: {"loss": state[kind]["loss"][:state[kind]["step"]],
+                         "test_acc": state[kind]["test_acc"],
+                         "watch": {f: so_far(state, kind, "watch", f) for f in ("mean", "std")}}
+                  for kind in KINDS if kind in state}  # so_far adds a key to state
+        curves = {k: curves[k] if k in curves else self.runs[k] for k in KINDS
+                  if k in curves or k in self.runs}
+        step = max(state[k]["step"] for k in KINDS if k in state)
+        return noise_text(self.run.params["strength"], step, self.steps, curves, self.unit)
+
     def _draw(self, state):
         live = self.live
-        for kind in KINDS:
-            if kind in state:
-                s = state[kind]
-                self._lines(kind, s["loss"][:s["step"]], s["eval_step"], s["test_acc"],
-                            so_far(state, kind, "watch", "step"),
-                            so_far(state, kind, "watch", "mean"))
-        live.refresh()
+        with self.image.hold_sync():  # the picture and its text in one message
+            describe(self.image, self.text(state))
+            for kind in KINDS:
+                if kind in state:
+                    s = state[kind]
+                    self._lines(kind, s["loss"][:s["step"]], s["eval_step"], s["test_acc"],
+                                so_far(state, kind, "watch", "step"),
+                                so_far(state, kind, "watch", "mean"))
+            live.refresh()
 
     def _lines(self, kind, loss, eval_step, test_acc, watch_step, watch_mean):
         loss_line, acc_line, mean_line = self.lines[kind]
@@ -202,7 +217,9 @@ class ScaleExplorer:
             else:
                 self._draw(a, r)
 
-        poster.opening(self.image, key, draw) if at_open else draw()
+        with self.image.hold_sync():  # the picture and its text in one message
+            describe(self.image, scale_text(a, r, self.feature))
+            poster.opening(self.image, key, draw) if at_open else draw()
         norm = float(np.linalg.norm(r["dV"]))
         self.readout.value = f"a = {a:.2f}: |dV| = {norm:.4f}, a * |dV| = {a * norm:.4f}"
         return r["out"], norm

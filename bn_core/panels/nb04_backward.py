@@ -13,8 +13,10 @@ import numpy as np
 
 from bn_core import functional as F
 from bn_core.experiments.backward import scale_data
+from bn_core.panels.nb04_describe import graph_text, scale_text
 from bn_core.ui import poster
-from bn_core.ui.palette import BLUE, ORANGE, VERMILLION
+from bn_core.ui.a11y import describe, with_alt
+from bn_core.ui.palette import BLUE, ORANGE, TEXT, VERMILLION
 
 # (node name, its forward line, (x, y) position in the drawing)
 NODES = [
@@ -82,7 +84,8 @@ def derivation_table(with_code=True):
 
 def graph_picture():
     """IPython Image of draw_graph(): its stored picture, else drawn (at the inline dpi, 100)."""
-    return poster.picture(poster.poster_key("nb04.graph"), draw_graph, dpi=100)
+    return with_alt(poster.picture(poster.poster_key("nb04.graph"), draw_graph, dpi=100),
+                    graph_text(NODES, STEP_NODES))
 
 
 def draw_graph(figsize=(12, 3.6)):
@@ -108,11 +111,11 @@ def draw_graph(figsize=(12, 3.6)):
         x0, y0 = pos[name]
         x0 -= 0.9 if name == "x_hat" else 0.1  # keep clear of the arrow from inv_std
         ax.text(x0, y0 + 0.42, str(k), ha="center", va="center", color="white", fontsize=9,
-                fontweight="bold", zorder=4, bbox=dict(boxstyle="circle,pad=0.2", fc=VERMILLION,
-                                                       ec="none"))
+                fontweight="bold", zorder=4, bbox=dict(boxstyle="circle,pad=0.2",
+                                                       fc=TEXT["highlight"], ec="none"))
     for name in ("x", "xc"):  # nodes with two outgoing paths: their gradients add
         ax.text(pos[name][0], -0.55, "2 paths out:\ngradients add", ha="center", va="top",
-                fontsize=8, color=VERMILLION)
+                fontsize=8, color=TEXT["highlight"])
     ax.set_xlim(-0.8, 14.8)
     ax.set_ylim(-1.6, 1.8)
     ax.set_axis_off()
@@ -163,8 +166,16 @@ class ScalePanel:
             else:
                 self._redraw(a)
 
-        poster.opening(self.widget, key, draw) if at_open else draw()
-        return self.readout(a)
+        readout = self.readout(a)
+        with self.widget.hold_sync():  # the picture and its text in one message
+            describe(self.widget, scale_text(readout, *self.norms(a)))
+            poster.opening(self.widget, key, draw) if at_open else draw()
+        return readout
+
+    def norms(self, a):
+        """|dx(a)| and |dx(1)| (the right panel's marker and line)."""
+        dx_a, dx_1 = scale_data(a, *self.args)[2:]
+        return float(np.linalg.norm(dx_a)), float(np.linalg.norm(dx_1))
 
     @property
     def live(self):

@@ -11,7 +11,9 @@ trajectories are (T + 1,) arrays, entry 0 the initial running values (0 and 1).
 """
 
 from bn_core.experiments import inference as inf
+from bn_core.panels import nb05_describe as texts
 from bn_core.ui import poster
+from bn_core.ui.a11y import describe, with_alt
 
 FIGSIZE = (12, 3.5)  # RunningStatsFigure's
 
@@ -68,7 +70,10 @@ class RunningStats:
             else:
                 self._figure.show(d)
 
-        poster.opening(self.widget, key, draw) if at_open and self._figure is None else draw()
+        _, pop_mean, pop_std, _, _ = self.setup
+        with self.widget.hold_sync():  # the picture and its text in one message
+            describe(self.widget, texts.running_text(momentum, d, pop_mean, pop_std))
+            poster.opening(self.widget, key, draw) if at_open and self._figure is None else draw()
         return {"running_mean": d["mean"][-1], "running_var": d["var"][-1],
                 "running_var_biased": d["var_biased"][-1], "biased": d["biased"],
                 "unbiased": d["unbiased"]}
@@ -88,7 +93,8 @@ def momentum_picture(batches, decay=0.9):
 
         return plot_momentum_conventions(batches, decay)
 
-    return poster.picture(poster.poster_key("nb05.momentum", batches, decay), draw)
+    return with_alt(poster.picture(poster.poster_key("nb05.momentum", batches, decay), draw),
+                    texts.momentum_text(batches, decay))
 
 
 def company_picture(train_probs, eval_probs, true_label):
@@ -100,7 +106,8 @@ def company_picture(train_probs, eval_probs, true_label):
 
     parts = [part for probs in (train_probs, eval_probs) for name, p in probs.items()
              for part in (name, p)]
-    return poster.picture(poster.poster_key("nb05.company", *parts, true_label), draw)
+    return with_alt(poster.picture(poster.poster_key("nb05.company", *parts, true_label), draw),
+                    texts.company_text(train_probs, eval_probs, true_label))
 
 
 def calibration_picture(results):
@@ -112,4 +119,5 @@ def calibration_picture(results):
         return plot_calibration(results)
 
     parts = [part for result in results for part in result]
-    return poster.picture(poster.poster_key("nb05.calibration", *parts), draw)
+    return with_alt(poster.picture(poster.poster_key("nb05.calibration", *parts), draw),
+                    texts.calibration_text(results))

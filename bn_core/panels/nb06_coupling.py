@@ -18,6 +18,7 @@ from bn_core.experiments.coupling import (
     outlier_outputs,
     sample_batches,
 )
+from bn_core.panels.nb06_describe import jacobian_text, outlier_text, sampling_text
 from bn_core.panels.nb06_ghost import RUNS, regularization_panel  # noqa: F401  (from here too)
 from bn_core.ui.lazy_figure import PosterPanel
 
@@ -51,7 +52,8 @@ def outlier_panel(rng, n=12, default=0.5):
                                              description="red x").add_class("bn-outlier"),
                 "mode": widgets.ToggleButtons(options=["train", "eval"], description="mode")
                 .add_class("bn-outlier-mode")}
-    panel = PosterPanel("nb06.outlier", (10, 3.4), controls, compute, build, (x, default))
+    panel = PosterPanel("nb06.outlier", (10, 3.4), controls, compute, build, (x, default),
+                        text=outlier_text)
     panel.batch = np.r_[default, x[1:]]  # (N,): the batch as first shown (red x at default)
     return panel
 
@@ -73,7 +75,7 @@ def jacobian_panel(rng, n_max=64):
 
     slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
     return PosterPanel("nb06.jacobian", (10, 4), {"n": slider.add_class("bn-jacobian-n")},
-                     compute, build, (pool,))
+                     compute, build, (pool,), text=jacobian_text)
 
 
 def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
@@ -97,4 +99,5 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
 
     slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
     return PosterPanel("nb06.sampling", (10, 5.6), {"n": slider.add_class("bn-sampling-n")},
-                     compute, build, (batches, mean, std, z0, ns, curve))
+                     compute, build, (batches, mean, std, z0, ns, curve),
+                     text=lambda f: sampling_text(f, mean, std, z0))

@@ -14,6 +14,8 @@ import numpy as np
 
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.coupling import ghost_experiment_steps
+from bn_core.panels.nb06_describe import ghost_text
+from bn_core.ui.a11y import describe
 from bn_core.ui.palette import BLUE, ORANGE
 from bn_core.ui.poster import RunPosters, image_widget, poster_key
 from bn_core.ui.runner import LiveRun
@@ -34,7 +36,8 @@ class GhostPanel:
         self.image, self._live = image_widget(FIGSIZE), None
         buttons = widgets.ToggleButtons(options=list(runs), description="run")
         buttons.add_class("bn-ghost-run")
-        posters = RunPosters("nb06.regularization", self.image)  # keyed by seeds and options:
+        describe(self.image, ghost_text({}))  # until the first result is drawn
+        posters = RunPosters("nb06.regularization", self.image, ghost_text)  # by seeds, options:
         posters.key = lambda params: poster_key(posters.name, *self._arguments(params["run"]))
         self.run = LiveRun(self._start, self.draw, params={"run": buttons.value},
                            autostart=False, on_done=self._done, poster=posters,
@@ -106,6 +109,11 @@ class GhostPanel:
         return self._live
 
     def draw(self, res):
+        with self.image.hold_sync():  # the picture and its text in one message
+            describe(self.image, ghost_text(res))
+            self._draw(res)
+
+    def _draw(self, res):
         live = self.live
         values = {"train": (res["train"], res["plain_train"]),
                   "test": (res["test"], res["plain_test"]),

@@ -9,6 +9,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from bn_core.experiments.norms import example_images, normalized, padded_batch, padding_errors
+from bn_core.panels import nb07_describe as texts
+from bn_core.ui.a11y import with_alt
 from bn_core.ui.lazy_figure import PosterPanel
 from bn_core.ui.poster import picture, poster_key
 
@@ -33,7 +35,7 @@ def comparison_panel(rng, groups=2):
     options = [g for g in range(1, c + 1) if c % g == 0]
     slider = widgets.SelectionSlider(options=options, value=groups, description="groups G")
     return PosterPanel("nb07.compare", COMPARE_SIZE, {"groups": slider.add_class("bn-groups")},
-                       compute, build, parts=(x,))
+                       compute, build, parts=(x,), text=lambda data: texts.compare_text(data, x))
 
 
 def padding_panel(rng, batch=16, max_len=20, features=8):
@@ -57,7 +59,7 @@ def padding_panel(rng, batch=16, max_len=20, features=8):
                                  continuous_update=True)
     return PosterPanel("nb07.padding", PADDING_SIZE,
                        {"pad_fraction": slider.add_class("bn-padding")}, compute, build,
-                       parts=(seed, batch, max_len, features))
+                       parts=(seed, batch, max_len, features), text=texts.padding_text)
 
 
 def tables_picture():
@@ -67,7 +69,7 @@ def tables_picture():
 
         return tables_figure()
 
-    return picture(poster_key("nb07.tables"), draw)
+    return with_alt(picture(poster_key("nb07.tables"), draw), texts.TABLES_TEXT)
 
 
 def cubes_picture(groups=3):
@@ -77,7 +79,7 @@ def cubes_picture(groups=3):
 
         return cubes_figure(groups)
 
-    return picture(poster_key("nb07.cubes", groups), draw)
+    return with_alt(picture(poster_key("nb07.cubes", groups), draw), texts.cubes_text(groups))
 
 
 def open_as_notebook(seed=0):

@@ -27,15 +27,15 @@ from bn_core.experiments.depth import (
     histograms,
 )
 from bn_core.nn import ACTIVATION_GAIN
+from bn_core.panels.nb08_describe import SAT_WORDS, depth_text
 from bn_core.ui.lazy_figure import LazyFigure
-from bn_core.ui.palette import COLORS, depth_colors
+from bn_core.ui.palette import COLORS, TEXT, depth_colors
 from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
 MAX_DEPTH = 20
 FIGSIZE = (11, 6.2)
 BINS = 50
-SAT_WORDS = {"tanh": "|h| > 0.97", "sigmoid": "h < 0.015 or > 0.985", "relu": "h = 0"}
 GAIN_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
 
 
@@ -57,7 +57,7 @@ def build_figure(steps, image=None):
         note=live.animate(ax_act.text(0.02, 0.96, "", transform=ax_act.transAxes, va="top",
                                       fontsize=9)),
         status=live.animate(ax_upd.text(0.98, 0.96, "", transform=ax_upd.transAxes, va="top",
-                                        ha="right", fontsize=11, color=COLORS["highlight"])))
+                                        ha="right", fontsize=11, color=TEXT["highlight"])))
     ax_act.set(title="(a) activations h = f(.) of each layer (probe set)", ylabel="density")
     ax_grad.set(title="(b) activation gradients", xlabel="log10 |dL/dh|", ylabel="density",
                 xlim=GRAD_RANGE, ylim=(0, 1.6))
@@ -98,7 +98,7 @@ def table_html(rows, activation, diverged):
         body.append(f"<tr><td>{k + 1}</td><td>{mean[k]:+.2f}</td><td>{std[k]:.3g}</td>"
                     f"<td>{100 * sat[k]:.1f}%</td><td>{gstd[k]:.1e}</td><td>{ratio[k]:.1e}</td>"
                     f"<td>{u}</td></tr>")
-    word = (f"<b style='color:{COLORS['highlight']}'>diverged</b> (the loss left the finite "
+    word = (f"<b style='color:{TEXT['highlight']}'>diverged</b> (the loss left the finite "
             "range; numbers from the last finite step)<br>" if diverged else "")
     return (f"{word}<table style='font-size:12px;border-spacing:10px 0'>{head}{''.join(body)}"
             f"</table><small>step {rows['step'][-1]}</small>")
@@ -176,7 +176,8 @@ class DepthPanel:
     def __init__(self, steps=DEFAULTS["steps"]):
         self.steps, self.image = steps, image_widget(FIGSIZE)
         self.table = widgets.HTML(layout=widgets.Layout(min_height="120px"))
-        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state)
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state,
+                                 text=depth_text)
         c = self.controls = controls()
         kaiming = widgets.Button(description="PyTorch gain", tooltip="set the gain to PyTorch's "
                                  "torch.nn.init.calculate_gain(f): 5/3 for tanh (a heuristic), "
@@ -187,7 +188,7 @@ class DepthPanel:
         params = {**{name: w.value for name, w in c.items()}, "steps": steps}
         self.run = LiveRun(depth_run, self.figure, params=params, on_done=self.show_table,
                            lookup=final_lookup(depth_run),  # warmed defaults: no training
-                           poster=RunPosters("nb08.depth", self.image))
+                           poster=RunPosters("nb08.depth", self.image, depth_text))
 
         def on_change(_change=None):
             f = c["activation"].value

@@ -22,6 +22,7 @@ from bn_core.experiments.depth_sweeps import (
     sweep_progress,
     weight_scale_sweep,
 )
+from bn_core.panels.nb08_describe import batch_text, sweep_text
 from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, LABELS, UNIT_COLORS
 from bn_core.ui.poster import RunPosters, image_widget
@@ -36,11 +37,11 @@ class RunPanel:
     first draw or at first use; it then draws the state on show). poster: a name for the
     pictures of the run's stored ends (ui.poster.RunPosters)."""
 
-    def __init__(self, figsize, build, start, note=None, poster=None, **run_kw):
+    def __init__(self, figsize, build, start, note=None, poster=None, text=None, **run_kw):
         self.image = image_widget(figsize)
-        self.figure = LazyFigure(self.image, build, current=lambda: self.run.state)
+        self.figure = LazyFigure(self.image, build, current=lambda: self.run.state, text=text)
         if poster is not None:
-            run_kw["poster"] = RunPosters(poster, self.image)
+            run_kw["poster"] = RunPosters(poster, self.image, text)
         self.run = LiveRun(start, self.figure, **run_kw)
         self.widget = widgets.VBox(([note] if note is not None else [])
                                    + [self.run.widget, self.image])
@@ -114,7 +115,8 @@ def scale_panel(scales=SCALES, lrs=LRS):
     params = {} if params == {"scales": SCALES, "lrs": LRS} else params  # the warm cache's key
     return RunPanel(SCALE_SIZE, lambda image: scale_figure(image, scales, lrs),
                     weight_scale_sweep, note, params=params, progress=sweep_progress,
-                    lookup=final_lookup(weight_scale_sweep), poster="nb08.sweep")
+                    lookup=final_lookup(weight_scale_sweep), poster="nb08.sweep",
+                    text=sweep_text)
 
 
 def batch_figure(image):
@@ -153,4 +155,4 @@ def batch_panel():
     """Training and test accuracy (eval mode) after each epoch, at batch 4, 16, 64, with BN.
     Returns a RunPanel (.widget, .run, .live); a stored end is shown without training."""
     return RunPanel(BATCH_SIZE, batch_figure, batch_size_run, progress=batch_progress,
-                    lookup=final_lookup(batch_size_run), poster="nb08.batch")
+                    lookup=final_lookup(batch_size_run), poster="nb08.batch", text=batch_text)

@@ -12,20 +12,26 @@ draws); the figure then draws what is on show, the same picture.
     # build(image) -> (live, draw) with draw(data). At open the stored picture of
     # poster_key(name, *parts, *data) is shown, else the figure is built, drawn and stored.
     # parts: what build's fixed parts of the figure depend on.
+
+text(state or data) -> str, given to either: the figure's text alternative (ui.a11y.describe),
+set in the same message as each picture drawn (numpy only: at open, too, with no matplotlib).
 """
 
 import ipywidgets as widgets
 
 from bn_core.ui import poster, prebuild
+from bn_core.ui.a11y import describe
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 
 
 class LazyFigure:
     """A LiveFigure and its draw(state), built (matplotlib imported) the first time needed."""
 
-    def __init__(self, image, build, current=lambda: None):
-        self.image, self._build, self._current = image, build, current
+    def __init__(self, image, build, current=lambda: None, text=None):
+        self.image, self._build, self._current, self.text = image, build, current, text
         self._live = self._draw = None
+        if text is not None:  # until the first state is drawn (a stored picture, or a run's)
+            describe(image, "The figure appears when its first state is drawn.")
         # built while the learner reads, unless a move or a run builds it first
         prebuild.later(image, lambda: self.live, pending=lambda: not self.built)
 
@@ -54,7 +60,11 @@ class LazyFigure:
         """Draw `state` (building the figure first if needed)."""
         with DRAW_LOCK:
             self._ensure()
-            return self._draw(state)
+            if self.text is None:
+                return self._draw(state)
+            with self.image.hold_sync():  # the picture and its text in one message
+                describe(self.image, self.text(state))
+                return self._draw(state)
 
 
 class PosterPanel:
@@ -64,15 +74,18 @@ class PosterPanel:
     .live (the LiveFigure, built on first use; it draws .data), .figure (the LazyFigure).
     """
 
-    def __init__(self, name, figsize, controls, compute, build, parts=()):
+    def __init__(self, name, figsize, controls, compute, build, parts=(), text=None):
         self.controls, self._compute, self.data = controls, compute, {}
         self.image = poster.image_widget(figsize)
-        self.figure = LazyFigure(self.image, build, current=lambda: self.data)
+        self.figure = LazyFigure(self.image, build, current=lambda: self.data, text=text)
         self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.image])
         self.data.update(compute(**self.values()))
         drawn = [part for item in sorted(self.data.items()) for part in item]
-        poster.opening(self.image, poster.poster_key(name, *parts, *drawn),
-                       lambda: self.figure.live)  # built, it draws self.data
+        with self.image.hold_sync():  # the picture and its text in one message
+            if text is not None:
+                describe(self.image, text(self.data))
+            poster.opening(self.image, poster.poster_key(name, *parts, *drawn),
+                           lambda: self.figure.live)  # built, it draws self.data
         for w in controls.values():
             w.observe(self._on_change, "value")
 

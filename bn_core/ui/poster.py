@@ -33,6 +33,7 @@ import ipywidgets as widgets
 
 from bn_core._cache_dir import cache_dir, make_dirs, trusted, use_version
 from bn_core.ui import prebuild
+from bn_core.ui.a11y import describe
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # A complete image starts and ends so (a truncated file lacks the end: drawn again, never shown)
@@ -151,16 +152,23 @@ def store(key, image):
 
 class RunPosters:
     """LiveRun(poster=RunPosters(name, image)): the pictures of a LiveRun's stored ends (one per
-    set of parameters), shown in `image` instead of drawn."""
+    set of parameters), shown in `image` instead of drawn. text(state) -> str: the picture's text
+    alternative (ui.a11y.describe), set with it when LiveRun passes the stored end's state."""
 
-    def __init__(self, name, image):
-        self.name, self.image = name, image
+    def __init__(self, name, image, text=None):
+        self.name, self.image, self.text = name, image, text
 
     def key(self, params):
         return poster_key(self.name, *sorted(params.items()))
 
-    def show(self, params):
-        return show(self.image, self.key(params))
+    def show(self, params, state=None):
+        if self.text is None or state is None:
+            return show(self.image, self.key(params))
+        with self.image.hold_sync():  # the picture and its text in one message
+            shown = show(self.image, self.key(params))
+            if shown:
+                describe(self.image, self.text(state))
+        return shown
 
     def store(self, params):
         store(self.key(params), self.image)

@@ -61,7 +61,7 @@ class LiveRun:
             raise ValueError(f"frame_seconds: got {frame_seconds!r}; expected > 0")
         self._start, self._draw, self._on_done = start, draw, on_done
         self._lookup = lookup  # lookup(params): a stored final state for params, or None
-        self._poster = poster  # .show(params) -> True if a picture of the stored end is on show
+        self._poster = poster  # .show(params, state) -> True if a picture of the stored end shows
         self.progress = progress
         self.params, self._opening = dict(params or {}), dict(params or {})  # warmed: kept
         self.frame_seconds = frame_seconds
@@ -185,7 +185,7 @@ class LiveRun:
                         return
             if run.state is not None and not run.cancelled.is_set():
                 pictured = final is not None and self._poster is not None and \
-                    self._poster.show(run.params)
+                    self._poster.show(run.params, run.state)
                 self._show(run, run.state, final=True, draw=not pictured)
                 if final is not None and not pictured and self._poster is not None:
                     self._poster.store(run.params)
