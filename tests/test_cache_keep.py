@@ -1,7 +1,7 @@
-"""A stored result that was lost is stored again by the run that replaced it (cache.keep): a
-LiveRun at its opening parameters whose stored end was missing or broken trains live, then keeps
-its end, so the next kernel reads it; a complete entry is never rewritten; other parameters (a
-learner's slider values) are not stored."""
+"""A stored result that was broken is stored again by the run that replaced it (cache.keep): a
+LiveRun at its opening parameters whose stored end was cut trains live, then stores its end again,
+so the next kernel reads it; a complete entry is never rewritten; a missing one stays missing (warm
+and cached() make entries), and other parameters (a learner's slider values) are not stored."""
 
 import numpy as np
 from test_cache_faults import cache_at, silent  # noqa: F401  (fixtures)
@@ -31,10 +31,17 @@ def run(params, lookup, **changed):
     return live.wait(30)
 
 
-def test_keep_stores_a_missing_or_broken_result_and_leaves_a_whole_one(cache_at, silent):  # noqa: F811
+def test_keep_rewrites_a_broken_result_only(cache_at, silent):  # noqa: F811
     value = {"curve": np.arange(5.0)}
     cache.keep(cache.final_state, value, steps_fn=steps, n=5)
     path = stored_end({"n": 5})
+    assert not path.exists()  # missing: not made here
+    cache.cached(cache.final_state, steps_fn=steps, n=5)
+    cache.keep(cache.final_state, value, steps_fn=steps, n=5)  # whole: left as it is
+    assert cache.lookup(cache.final_state, steps_fn=steps, n=5)["curve"].tolist() == [
+        1.0, 2 ** 0.5, 3 ** 0.5, 2.0, 5 ** 0.5]
+    path.write_bytes(b"cut")
+    cache.keep(cache.final_state, value, steps_fn=steps, n=5)
     assert cache.lookup(cache.final_state, steps_fn=steps, n=5)["curve"].tolist() == [0, 1, 2, 3, 4]
     before = path.stat().st_mtime_ns
     cache.keep(cache.final_state, {"curve": np.zeros(5)}, steps_fn=steps, n=5)
@@ -60,8 +67,9 @@ def test_a_run_whose_stored_end_was_cut_keeps_it_again(cache_at, silent):  # noq
     assert np.array_equal(run(params, lookup)["curve"], want["curve"]) and STARTS == []
 
 
-def test_a_learners_own_parameters_are_not_stored(cache_at, silent):  # noqa: F811
+def test_missing_ends_and_a_learners_own_parameters_are_not_stored(cache_at, silent):  # noqa: F811
     lookup = cache.final_lookup(steps)
+    run({"n": 20, "scale": 1.0}, lookup)  # opening parameters, never warmed
     run({"n": 20, "scale": 1.0}, lookup, scale=2.0)
-    assert lookup({"n": 20, "scale": 2.0}) is None
+    assert lookup({"n": 20, "scale": 1.0}) is None and lookup({"n": 20, "scale": 2.0}) is None
     assert not list(cache_at.rglob("*.pkl"))

@@ -3,7 +3,7 @@ opening notebook 02 train its default networks once, not ten times.
 
     runs = cached(compare_bn, lr=0.5, steps=1000, seed=0)   # fn(**kwargs), computed at most once
     runs = lookup(compare_bn, lr=0.5, steps=1000, seed=0)   # the same if cached, else None
-    keep(compare_bn, runs, lr=0.5, steps=1000, seed=0)      # a result computed elsewhere, kept
+    keep(compare_bn, runs, lr=0.5, steps=1000, seed=0)      # rewrites a broken stored result
 
     @disk_cached                                             # the same, as a decorator
     def compare_bn(lr=0.5, ...): ...
@@ -161,12 +161,12 @@ def lookup(fn, /, **kwargs):
 
 
 def keep(fn, value, /, **kwargs):
-    """Store `value` as fn(**kwargs)'s result unless a complete one is stored: a run that streamed
-    live because its stored result was missing or broken ends on exactly that result, and is kept
-    for later kernels (as cached() would have)."""
+    """Store `value` as fn(**kwargs)'s result where a stored one is broken (cut, corrupt): a run
+    that streamed live because its stored result could not be read ends on exactly that result,
+    and later kernels read it again. A missing entry stays missing (warm and cached() make them)."""
     fn = getattr(fn, "uncached", fn)
     path = _entry(fn, kwargs)
-    if path is not None and not _read(path, load=False)[0]:
+    if path is not None and path.is_file() and not _read(path, load=False)[0]:
         _write(path, value)
 
 

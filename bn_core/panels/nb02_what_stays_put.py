@@ -146,7 +146,7 @@ class WhatStaysPut:
         self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
         runs = histories(state)
         if self._stored and self._stored["lr"] == self.run.params["lr"]:
-            keep(compare_bn, runs, **self._stored)  # missing or broken in the cache: kept now
+            keep(compare_bn, runs, **self._stored)  # broken in the cache: stored again
         self.show_runs(runs, self.run.params["lr"], streamed=True)
         self.completed.value = f"runs completed: {self.run.completed}"
 

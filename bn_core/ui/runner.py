@@ -21,7 +21,7 @@ step (a few ms of work); `draw(state)` puts that state on the figures:
 
 lookup(params) -> a stored final state or None (e.g. experiments.cache.final_lookup): a run started
 by a control shows a stored end at once instead of training; play, step and reset always train; a
-run at the opening parameters whose stored end was missing or broken keeps it (lookup.keep).
+run at the opening parameters whose stored end was broken stores it again (lookup.keep).
 poster (ui.poster.RunPosters): a stored end is not even drawn if a picture of it is stored (the
 figure's image shows it; `draw` is called first for a state not stored); the first kernel that
 draws a stored end keeps its picture.
@@ -190,7 +190,7 @@ class LiveRun:
                 if final is not None and not pictured and self._poster is not None:
                     self._poster.store(run.params)
                 if final is None and run.params == self._opening and hasattr(self._lookup, "keep"):
-                    self._lookup.keep(run.params, run.state)  # only if missing or broken
+                    self._lookup.keep(run.params, run.state)  # only if broken
                 run.finished, self.completed = True, self.completed + 1
                 with DRAW_LOCK:  # a newer run may not be drawn over by this one's end
                     if self._on_done is not None and run is self._run:
