@@ -4,11 +4,11 @@ Colab. They replace ipywidgets' sliders, whose noUiSlider handle has no accessib
 description is a <label> tied to nothing; axe: aria-input-field-name; jupyter-widgets/ipywidgets
 #2650). A screen reader says "gamma, slider, gamma 1.00" (aria-valuetext: description and value).
 
-    gamma = FloatSlider(value=1, min=-3, max=3, step=0.05, description="gamma").add_class("bn-gamma")
+    gamma = FloatSlider(value=1, min=-3, max=3, step=0.05, description="gamma")
     n = IntSlider(value=32, min=2, max=512, description="N")
     lr = FloatLogSlider(value=0.5, base=10, min=-1.3, max=0.5, step=0.05, description="lr")
     groups = SelectionSlider(options=[1, 2, 4, 8], value=4, description="groups G")
-    gamma.observe(callback, "value")          # as ipywidgets'; .layout, .add_class, .disabled too
+    gamma.add_class("bn-gamma").observe(callback, "value")   # as ipywidgets'; .layout too
 
 Like ipywidgets': a value out of range is clipped (a log slider's to base**min .. base**max; a
 selection slider takes only one of its options), continuous_update=True sends every step of a drag
@@ -47,7 +47,7 @@ def _widget_bundle(self, **kwargs):
     return widgets.Widget._repr_mimebundle_(self, **kwargs)
 
 
-class _Slider(anywidget.AnyWidget, widgets.ValueWidget):
+class Slider(anywidget.AnyWidget, widgets.ValueWidget):
     """What every slider shares: a name, a readout, continuous_update, disabled, a tooltip."""
 
     _esm = (Path(__file__).parent / "slider.js").read_text()
@@ -82,7 +82,7 @@ def _format(value, spec):
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-class _Linear(_Slider):
+class _Linear(Slider):
     """value in [min, max], moved by step; min and max checked against each other."""
 
     def _bounds(self, lo, hi):
@@ -156,7 +156,7 @@ class FloatLogSlider(_Linear):
         return math.log(self.value) / math.log(self.base)
 
 
-class SelectionSlider(_Slider):
+class SelectionSlider(Slider):
     """One of `options` (a list; or (label, value) pairs), moved one option per step; value and
     index follow each other; as ipywidgets'."""
 
