@@ -1,13 +1,14 @@
-"""Slider latency in a real browser: keydown on a slider handle -> the new figure pixels on screen.
+"""Slider latency in a real browser: keydown on a slider -> the new figure pixels on screen.
 
     .venv/bin/python benchmarks/slider_latency.py [--moves 20] [--only 01] [--no-kernel]
                                                   [--app voila] [--burst 3]
 
 JupyterLab (or Voila) and Debian's Chromium (headless), started as in the browser tests
-(tests/browser/servers.py). For each slider: focus its handle, press ArrowRight / ArrowLeft
-(alternating, so the value stays in range) `--moves` times. In the page, a keydown listener notes
-performance.now() and polls with requestAnimationFrame until the figure's <img> has a new src; then
-img.decode() and one more frame: the frame that paints the new image. Median and max per slider.
+(tests/browser/servers.py). For each slider (bn_core.ui.slider: its range input): focus it, press
+ArrowRight / ArrowLeft (alternating, so the value stays in range) `--moves` times. In the page, a
+keydown listener notes performance.now() and polls with requestAnimationFrame until the figure's
+<img> has a new src; then img.decode() and one more frame: the frame that paints the new image.
+Median and max per slider.
 
 After: every notebook with sliders driving a LiveFigure (a widget-image next to the slider);
 notebook 01's five sliders at N = 32 and at N = 512. Before, measured in the same run: the usual
@@ -74,8 +75,8 @@ ARM = """([handle, figure, timeoutMs]) => {
 TAG = """() => {
   const images = [...document.querySelectorAll('img.widget-image')];
   const found = [];
-  document.querySelectorAll('.widget-slider').forEach((slider, i) => {
-    const handle = slider.querySelector('.noUi-handle');
+  document.querySelectorAll('.bn-slider').forEach((slider, i) => {
+    const handle = slider.querySelector('input[type=range]');
     if (!handle) return;
     const cell = slider.closest('.jp-Cell, [cell-index]');  // Lab, Voila
     const img = (cell && cell.querySelector('img.widget-image')) || images.find(
@@ -117,6 +118,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from bn_core.experiments.live_batch import draw_base, explore
+from bn_core.ui import slider as sliders
 
 base = draw_base(np.random.default_rng(0))
 
@@ -131,12 +133,12 @@ def show(gamma=1.0, beta=0.0, n=32, shift=0.0, scale=1.0):
         axes[1, k].scatter(a.mean(axis=0), a.std(axis=0), s=14)
     plt.show()
 
-fs = widgets.FloatSlider
+fs = sliders.FloatSlider
 widgets.interact(show, gamma=slider(fs, "gamma", min=-3, max=3, step=0.05, value=1),
                  beta=slider(fs, "beta", min=-3, max=3, step=0.05, value=0),
-                 n=slider(widgets.IntSlider, "n", min=2, max=512, value=32),
+                 n=slider(sliders.IntSlider, "n", min=2, max=512, value=32),
                  shift=slider(fs, "shift", min=-1e3, max=1e3, step=0.1, value=0),
-                 scale=slider(widgets.FloatLogSlider, "scale", base=10, min=-3, max=3,
+                 scale=slider(sliders.FloatLogSlider, "scale", base=10, min=-3, max=3,
                               step=0.05, value=1));
 '''
 
@@ -153,7 +155,7 @@ def measure(page, handle, figure, moves, timeout=3.0):
     """[ms to the painted new figure, ms to its new src] after each of `moves` alternating arrow
     keys (None: no new figure within `timeout` s; -1: the image did not decode)."""
     h = page.locator(handle)
-    right = float(h.get_attribute("aria-valuenow")) < float(h.get_attribute("aria-valuemax"))
+    right = not pages.at_max(h)
     times = []
     for i in range(moves):
         pages.wait_idle(page, timeout=120)
@@ -171,7 +173,7 @@ def burst(page, handle, taps=5, gap=0.12, timeout=60.0):
     """5 arrow keys `gap` s apart; returns (ms first keydown -> first figure change,
     ms last keydown -> last figure change), None where nothing changed."""
     h = page.locator(handle)
-    now, lo, hi = (float(h.get_attribute(f"aria-value{k}") or 0) for k in ("now", "min", "max"))
+    now, lo, hi = pages.position(h)
     right = now < (lo + hi) / 2  # towards the middle: five taps stay in range
     pages.wait_idle(page, timeout=120)
     page.evaluate(BURST_ARM, [handle])
@@ -236,7 +238,7 @@ def measure_nb01_like(page, notebook, moves):
         if n == 512:
             pages.press(page, "bn-n", "End")
         for name in NB01_SLIDERS:
-            handle, figure = f".bn-{name} .noUi-handle", ".bn-figure" if notebook == NB01 else \
+            handle, figure = f".bn-{name} {pages.RANGE}", ".bn-figure" if notebook == NB01 else \
                 ".widget-output img"
             rows.append(row(notebook, name, n, measure(page, handle, figure, moves)))
             print(*rows[-1][:6], flush=True)

@@ -71,6 +71,16 @@ def test_unnamed_controls_finds_what_a_screen_reader_cannot_name():
     assert [name for name, _ in a11y.unnamed_controls(box)] == ["Button", "FloatSlider"]
 
 
+def test_an_ipywidgets_slider_is_unnamed_even_described_and_ui_slider_is_named():
+    from bn_core.ui import slider as sliders
+
+    box = widgets.VBox([widgets.FloatSlider(description="gamma"),
+                        sliders.FloatSlider(description="gamma"), sliders.IntSlider()])
+    assert len(a11y.controls(box)) == 3
+    unnamed = a11y.unnamed_controls(box)  # ipywidgets' described one, ours without description
+    assert [name for name, _ in unnamed] == ["FloatSlider", "IntSlider"]
+
+
 def test_describe_rejects_an_empty_text():
     with pytest.raises(ValueError, match="empty"):
         a11y.describe(widgets.Image(), "  ")

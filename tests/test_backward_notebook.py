@@ -92,8 +92,10 @@ def test_time_backward_returns_two_positive_medians():
 def test_slider_drives_the_scale_panel():
     import ipywidgets as widgets
 
+    from bn_core.ui import slider as sliders
+
     x, gamma, beta, dout = backward.offcentre_problem(np.random.default_rng(0), n=32, d=2)
-    slider = widgets.FloatLogSlider(value=1.0, base=10, min=-3, max=3, step=0.05)
+    slider = sliders.FloatLogSlider(value=1.0, base=10, min=-3, max=3, step=0.05)
     live, update = nb04_backward.scale_panel(x, gamma, beta, dout)
     widgets.interactive_output(update, {"a": slider})
     seen = {live.widget.value}

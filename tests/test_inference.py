@@ -179,8 +179,10 @@ def test_static_figures_draw():
 def test_sliders_drive_the_running_stats_figure():
     import ipywidgets as widgets
 
-    momentum = widgets.FloatSlider(value=0.1, min=0.01, max=1.0, step=0.01)
-    batch_size = widgets.IntSlider(value=4, min=2, max=256)
+    from bn_core.ui import slider as sliders
+
+    momentum = sliders.FloatSlider(value=0.1, min=0.01, max=1.0, step=0.01)
+    batch_size = sliders.IntSlider(value=4, min=2, max=256)
     live, update = nb05_inference.running_stats_panel(steps=40)
     widgets.interactive_output(update, {"momentum": momentum, "batch_size": batch_size})
     seen = {live.widget.value}

@@ -22,6 +22,7 @@ from bn_core.experiments.live_batch import (
 )
 from bn_core.panels.nb01_describe import describe_frame
 from bn_core.ui import poster
+from bn_core.ui import slider as sliders
 from bn_core.ui.a11y import describe
 
 FIGSIZE = (11, 6)  # nb01_figure.ExplorerFigure's
@@ -83,16 +84,16 @@ class Explorer:
             self._figure.show(f.x, f.x_hat, f.y, f.gamma, f.beta)
 
     def _make_controls(self):
-        fs = widgets.FloatSlider
+        fs = sliders.FloatSlider
         self.gamma = _slider(fs, "gamma", "gamma", "gamma: the output's per-feature std",
                              min=-3, max=3, step=0.05, value=1)
         self.beta = _slider(fs, "beta", "beta", "beta: the output's per-feature mean",
                             min=-3, max=3, step=0.05, value=0)
-        self.n = _slider(widgets.IntSlider, "n", "N", "N: examples in the batch",
+        self.n = _slider(sliders.IntSlider, "n", "N", "N: examples in the batch",
                          min=2, max=N_MAX, value=32)
         self.shift = _slider(fs, "shift", "shift", "shift: added to every raw input",
                              min=-1e3, max=1e3, step=0.1, value=0)
-        self.scale = _slider(widgets.FloatLogSlider, "scale", "scale",
+        self.scale = _slider(sliders.FloatLogSlider, "scale", "scale",
                              "scale: multiplies every raw input", base=10, min=-3, max=3,
                              step=0.05, value=1)
         self.mode = widgets.ToggleButtons(options=MODES, value="shared", description="mode",

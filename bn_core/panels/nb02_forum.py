@@ -17,6 +17,7 @@ from bn_core.experiments import freeze, ics
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.what_stays_put import distribution_change
 from bn_core.panels.nb02_describe import freeze_text, shift_text
+from bn_core.ui import slider as sliders
 from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, LABELS, TEXT
 from bn_core.ui.poster import RunPosters, image_widget
@@ -26,7 +27,7 @@ FLOOR = 1e-7  # drift on a log axis: frozen BN's mean does not move (0), its std
 
 
 def _lr_slider(value, cls):
-    slider = widgets.FloatLogSlider(value=value, base=10, min=-1.3, max=0.5, step=0.1,
+    slider = sliders.FloatLogSlider(value=value, base=10, min=-1.3, max=0.5, step=0.1,
                                     description="lr", continuous_update=False)
     return slider.add_class(cls)
 

@@ -23,6 +23,7 @@ from bn_core.experiments.cache import keep, lookup
 from bn_core.experiments.what_stays_put import KEYS, compare_bn, compare_bn_steps, histories
 from bn_core.panels import nb02_describe as texts
 from bn_core.ui import poster
+from bn_core.ui import slider as sliders
 from bn_core.ui.a11y import describe
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 from bn_core.ui.runner import LiveRun
@@ -52,12 +53,12 @@ class WhatStaysPut:
             describe(image, "The figure appears when both networks start training.")
         self._figures = {}  # name -> figure, built when first needed
         self.runs = None  # compare_bn()'s histories of the last run that finished
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
+        self.lr = sliders.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
                                          description="lr", continuous_update=False)
         self.lr.add_class("bn-lr")
         self.status = widgets.HTML().add_class("bn-status")
         self.completed = widgets.HTML("runs completed: 0").add_class("bn-runs-completed")
-        self.step = widgets.IntSlider(value=steps, min=0, max=steps, step=snapshot_every,
+        self.step = sliders.IntSlider(value=steps, min=0, max=steps, step=snapshot_every,
                                       description="step", continuous_update=True)
         self.step.add_class("bn-step")
         self.shown = widgets.HTML().add_class("bn-scrub-readout")

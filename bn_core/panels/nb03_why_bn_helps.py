@@ -17,6 +17,7 @@ from bn_core.experiments.smoothness import drift, final_loss, noise_steps, scale
 from bn_core.panels.nb03_describe import noise_text, scale_text
 from bn_core.train import history
 from bn_core.ui import poster
+from bn_core.ui import slider as sliders
 from bn_core.ui.a11y import describe
 from bn_core.ui.palette import COLORS, LABELS
 from bn_core.ui.runner import LiveRun
@@ -49,7 +50,7 @@ class NoiseExplorer:
         self.runs = {}  # {kind: train() history} of the finished runs
         self.summary = None
         self.image, self._live = poster.image_widget(self.FIGSIZE), None
-        self.slider = widgets.FloatSlider(value=strength, min=0.0, max=1.5, step=0.05,
+        self.slider = sliders.FloatSlider(value=strength, min=0.0, max=1.5, step=0.05,
                                           description="noise", continuous_update=False)
         self.slider.add_class("bn-noise-strength")
         self.readout = widgets.HTML(layout=widgets.Layout(height="48px"))
@@ -162,7 +163,7 @@ class ScaleExplorer:
     def __init__(self, seed, a=1.0, feature=0):
         self.seed, self.feature, self.a = seed, feature, None
         self.image, self._live = poster.image_widget(self.FIGSIZE), None
-        self.slider = widgets.FloatLogSlider(value=a, base=10, min=-1, max=1, step=0.05,
+        self.slider = sliders.FloatLogSlider(value=a, base=10, min=-1, max=1, step=0.05,
                                              description="a")
         self.slider.add_class("bn-weight-scale")
         self.readout = widgets.HTML(layout=widgets.Layout(height="24px"))

@@ -20,6 +20,7 @@ from bn_core.experiments.coupling import (
 )
 from bn_core.panels.nb06_describe import jacobian_text, outlier_text, sampling_text
 from bn_core.panels.nb06_ghost import RUNS, regularization_panel  # noqa: F401  (from here too)
+from bn_core.ui import slider as sliders
 from bn_core.ui.lazy_figure import PosterPanel
 
 
@@ -48,7 +49,7 @@ def outlier_panel(rng, n=12, default=0.5):
 
         return build_outlier(x, default, image)
 
-    controls = {"value": widgets.FloatSlider(value=default, min=-10, max=10, step=0.1,
+    controls = {"value": sliders.FloatSlider(value=default, min=-10, max=10, step=0.1,
                                              description="red x").add_class("bn-outlier"),
                 "mode": widgets.ToggleButtons(options=["train", "eval"], description="mode")
                 .add_class("bn-outlier-mode")}
@@ -73,7 +74,7 @@ def jacobian_panel(rng, n_max=64):
         ns = np.arange(2, n_max + 1)
         return build_jacobian(ns, [off_diagonal_size(pool[:k]) for k in ns], image)
 
-    slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
+    slider = sliders.IntSlider(value=8, min=2, max=n_max, description="batch N")
     return PosterPanel("nb06.jacobian", (10, 4), {"n": slider.add_class("bn-jacobian-n")},
                      compute, build, (pool,), text=jacobian_text)
 
@@ -97,7 +98,7 @@ def sampling_panel(rng, batches=2000, mean=3.0, std=2.0, z0=1.5, n_max=256):
 
         return build_sampling(batches, mean, std, z0, ns, curve, image)
 
-    slider = widgets.IntSlider(value=8, min=2, max=n_max, description="batch N")
+    slider = sliders.IntSlider(value=8, min=2, max=n_max, description="batch N")
     return PosterPanel("nb06.sampling", (10, 5.6), {"n": slider.add_class("bn-sampling-n")},
                      compute, build, (batches, mean, std, z0, ns, curve),
                      text=lambda f: sampling_text(f, mean, std, z0))

@@ -5,11 +5,11 @@ panel opens on its stored picture (ui.poster) and builds its figure at the first
 picture is its stored PNG, drawn only by the first kernel (or with the cache off).
 """
 
-import ipywidgets as widgets
 import numpy as np
 
 from bn_core.experiments.norms import example_images, normalized, padded_batch, padding_errors
 from bn_core.panels import nb07_describe as texts
+from bn_core.ui import slider as sliders
 from bn_core.ui.a11y import with_alt
 from bn_core.ui.lazy_figure import PosterPanel
 from bn_core.ui.poster import picture, poster_key
@@ -33,7 +33,7 @@ def comparison_panel(rng, groups=2):
         return build_comparison(image, x, COMPARE_SIZE)
 
     options = [g for g in range(1, c + 1) if c % g == 0]
-    slider = widgets.SelectionSlider(options=options, value=groups, description="groups G")
+    slider = sliders.SelectionSlider(options=options, value=groups, description="groups G")
     return PosterPanel("nb07.compare", COMPARE_SIZE, {"groups": slider.add_class("bn-groups")},
                        compute, build, parts=(x,), text=lambda data: texts.compare_text(data, x))
 
@@ -55,7 +55,7 @@ def padding_panel(rng, batch=16, max_len=20, features=8):
 
         return build_padding(image, PADDING_SIZE, seed, **shape)
 
-    slider = widgets.FloatSlider(value=0.3, min=0.0, max=0.9, step=0.05, description="padding",
+    slider = sliders.FloatSlider(value=0.3, min=0.0, max=0.9, step=0.05, description="padding",
                                  continuous_update=True)
     return PosterPanel("nb07.padding", PADDING_SIZE,
                        {"pad_fraction": slider.add_class("bn-padding")}, compute, build,

@@ -28,6 +28,7 @@ from bn_core.experiments.depth import (
 )
 from bn_core.nn import ACTIVATION_GAIN
 from bn_core.panels.nb08_describe import SAT_WORDS, depth_text
+from bn_core.ui import slider as sliders
 from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, TEXT, depth_colors
 from bn_core.ui.poster import RunPosters, image_widget
@@ -153,10 +154,10 @@ class DepthDraw:
 def controls():
     """The four controls (the button setting PyTorch's gain for f is DepthPanel's)."""
     style = {"description_width": "initial"}
-    c = {"depth": widgets.IntSlider(value=DEFAULTS["depth"], min=2, max=MAX_DEPTH,
+    c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=2, max=MAX_DEPTH,
                                     description="hidden layers", continuous_update=False,
                                     style=style),
-         "gain": widgets.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=-1, max=1,
+         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=-1, max=1,
                                         step=0.05, description="weight gain",
                                         readout_format=".2f", continuous_update=False,
                                         style=style),

@@ -16,9 +16,9 @@ What ipywidgets 8.1 gives and does not (checked in its controls' source and with
   same message as the new picture (`with image.hold_sync():`).
 - Buttons are named by their description (or tooltip), Dropdown / Text / RadioButtons by their
   description (a <label for=...>), ToggleButtons by each option's text.
-- A slider's handle (noUiSlider, role=slider) gets no name at all: the description is a <label>
-  tied to nothing and no trait reaches the handle (axe: aria-input-field-name). Naming it needs
-  front-end code (a small custom widget, e.g. anywidget), not a trait.
+- ipywidgets' slider handle (noUiSlider, role=slider) gets no name at all: the description is a
+  <label> tied to nothing and no trait reaches the handle (axe: aria-input-field-name). The series
+  uses bn_core.ui.slider instead (an anywidget control: a <label> for a native range input).
 - No trait sets aria-live: an HTML widget replaces its content on every change, so the live
   region here is the element inside it (role=status), new at each message.
 """
@@ -72,6 +72,7 @@ def with_alt(image, alt):
     return AltImage(image, alt)
 
 
+# ipywidgets' sliders: their handle has no accessible name
 SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntRangeSlider,
            widgets.FloatRangeSlider, widgets.SelectionSlider, widgets.SelectionRangeSlider)
 
@@ -97,11 +98,13 @@ def unnamed_controls(root):
     """The controls under `root` a screen reader cannot name from their traits: a button without
     description or tooltip, any other control without a description (its <label>), except
     ToggleButtons and RadioButtons whose options are their names only when described too.
-    Sliders count as named when described: their visible label; ipywidgets 8.1 does not tie it to
-    the handle (see the module's docstring). Returns [(class name, repr of its options)]."""
+    An ipywidgets slider is never named, described or not (its handle has no name, see the
+    module's docstring): use bn_core.ui.slider's. Returns [(class name, repr of its options)]."""
     missing = []
     for w in controls(root):
-        if isinstance(w, widgets.Button):
+        if isinstance(w, SLIDERS):
+            named = False
+        elif isinstance(w, widgets.Button):
             named = bool(w.description.strip() or (w.tooltip or "").strip())
         else:
             named = bool(getattr(w, "description", "").strip())

@@ -3,10 +3,11 @@
 A web page has no kernel, so a widget output would show nothing there. While `tools/book.py` builds
 the book, each kernel calls install() at start (an IPython startup file), and then every widget a
 cell displays is also given a text/html form that needs no kernel: an Image as an <img> of its
-current picture (the stored first picture), HTML as itself, a box as its children, a control as its
-name and value ("runs live"), a Prediction as its question and choices, and its measured answer
-behind a <details> disclosure (in the experiment's cell if it is measured later). A widget
-is shown again, as it is, when its cell ends: a stored picture may come a moment after display.
+current picture (the stored first picture), HTML as itself, a box as its children, a slider
+(ui.slider) as "description: value", another control as its name and value ("runs live"), a
+Prediction as its question and choices, and its measured answer behind a <details> disclosure (in
+the experiment's cell if it is measured later). A widget is shown again, as it is, when its cell
+ends: a stored picture may come a moment after display.
 
     undo = install()             # in a kernel: every widget displayed from now on has text/html
     widget_html(widgets.HTML("<b>hi</b>"))   # '<div class="bn-w-html"><b>hi</b></div>'
@@ -59,6 +60,11 @@ def widget_html(w):
         return _choices(w)
     if isinstance(w, widgets.Output):
         return ""
+    from bn_core.ui.slider import Slider
+
+    if isinstance(w, Slider):  # "gamma: 1.00", as its readout shows it
+        return (f'<div class="bn-w-control" title="{LIVE}">{html.escape(w.description)}: '
+                f"{html.escape(w.text())}</div>")
     value = getattr(w, "value", None)
     name = html.escape(getattr(w, "description", "") or type(w).__name__)
     shown = html.escape(str(getattr(w, "label", None) or value))

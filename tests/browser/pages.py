@@ -2,7 +2,9 @@
 
 Shared by the browser tests and benchmarks/slider_latency.py. `page` is a Playwright sync Page;
 `server` a servers.Server. Selectors are those of JupyterLab 4.6, Voila 0.5 and ipywidgets 8: a
-slider is `.widget-slider` holding a noUiSlider `.noUi-handle`, its value in `.widget-readout`;
+slider (bn_core.ui.slider) is `.bn-slider` holding a native `input[type=range]` (named by its
+<label>; its value, min and max are the input's positions: a log slider's exponent, a selection
+slider's index), the value as shown in `.widget-readout`;
 `widget.add_class("bn-x")` puts class bn-x on the widget's outer element.
 """
 
@@ -20,7 +22,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 # this catches errors and warnings alike.
 STDERR = ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
 OUTPUT = ".jp-OutputArea-output"
-SLIDER = ".widget-slider"
+SLIDER = ".bn-slider"
+RANGE = "input[type=range]"  # the control inside a slider
 BROKEN_WIDGET = ("Loading widget...", "Error displaying widget")
 
 # Lab's kernel is ready when the status bar says "Python 3 (ipykernel) | Idle" (the execution
@@ -137,12 +140,11 @@ def shut_down_kernel(server, name):
 def wiggle_sliders(page):
     """Move every slider one step right and back (ArrowRight, ArrowLeft), waiting for the kernel
     after each key in Lab: their callbacks run once each (errors go to problems())."""
-    handles = page.locator(f"{SLIDER} .noUi-handle")
+    handles = page.locator(f"{SLIDER} {RANGE}")
     for i in range(handles.count()):
         h = handles.nth(i)
-        at_max = h.get_attribute("aria-valuenow") == h.get_attribute("aria-valuemax")
         h.focus()
-        for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
+        for key in ("ArrowLeft", "ArrowRight") if at_max(h) else ("ArrowRight", "ArrowLeft"):
             page.keyboard.press(key)
             wait_idle(page)
 
@@ -157,12 +159,23 @@ def wait_idle(page, timeout=60):
 
 
 def handle(page, cls):
-    """The noUiSlider handle of the slider widget with CSS class `cls` ("bn-gamma")."""
-    return page.locator(f".{cls} .noUi-handle").first
+    """The range input of the slider widget with CSS class `cls` ("bn-gamma")."""
+    return page.locator(f".{cls} {RANGE}").first
+
+
+def position(h):
+    """(position, min, max) of a slider's range input `h` (a Locator), as floats."""
+    return tuple(h.evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]"))
+
+
+def at_max(h):
+    """Whether the range input `h` is at its maximum (the next ArrowRight would not move it)."""
+    now, _, hi = position(h)
+    return now >= hi
 
 
 def slider_value(page, cls):
-    """The value a slider shows in its readout (aria-valuenow is rounded to 1 decimal)."""
+    """The value a slider shows in its readout."""
     text = page.locator(f".{cls} .widget-readout").first.inner_text()
     return float(text.replace("\u2212", "-"))  # the readout prints a unicode minus
 
@@ -176,9 +189,12 @@ def press(page, cls, key, times=1):
 
 
 def drag(page, cls, dx):
-    """Drag a slider's handle `dx` pixels with the mouse, in small steps like a hand."""
-    box = handle(page, cls).bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    """Drag a slider's thumb `dx` pixels with the mouse, in small steps like a hand."""
+    h = handle(page, cls)
+    box, (now, lo, hi) = h.bounding_box(), position(h)
+    thumb = 16  # Chromium's range thumb, px: its centre runs from thumb / 2 to width - thumb / 2
+    x = box["x"] + thumb / 2 + (now - lo) / (hi - lo) * (box["width"] - thumb)
+    y = box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + dx, y, steps=8)
