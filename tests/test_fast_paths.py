@@ -5,6 +5,7 @@ with one mean, Linear's bias added in place; one_blas_thread sets and restores t
 import numpy as np
 import pytest
 
+from bn_core import train
 from bn_core.nn import Linear, Sigmoid
 from bn_core.record import LayerStats, mean_std
 from bn_core.train import one_blas_thread
@@ -57,7 +58,8 @@ def test_linear_output_is_x_w_plus_b_and_leaves_its_bias_alone():
 
 def test_one_blas_thread_sets_one_thread_and_restores():
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    libs = threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers
+    with one_blas_thread():
+        libs = train._BLAS[0]  # the BLAS libraries loaded when it was first used (numpy's)
     if not libs:
         pytest.skip("no BLAS library found by threadpoolctl")
     before = [lib.get_num_threads() for lib in libs]
