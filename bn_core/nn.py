@@ -61,8 +61,11 @@ class Linear:
         """x: (N, D_in) -> out: (N, D_out)."""
         self._x = _check_x(x, "x", self.in_features)
         out = self._x @ self.W
-        if self.b is not None:
-            out += self.b  # in place: out is a new array
+        if self.b is None:
+            return out
+        if self.b.dtype != out.dtype:  # e.g. a float64 b set on a float32 layer: promoted
+            return out + self.b
+        out += self.b  # the same numbers in place: out is a new array
         return out
 
     __call__ = forward

@@ -54,6 +54,11 @@ def test_linear_output_is_x_w_plus_b_and_leaves_its_bias_alone():
     x = rng.standard_normal((6, 5))
     np.testing.assert_array_equal(layer.forward(x), x @ layer.W + b)
     np.testing.assert_array_equal(layer.b, b)
+    layer = Linear(5, 4, rng, dtype=np.float32)
+    layer.b = rng.standard_normal(4)  # float64: out is promoted, as x @ W + b would be
+    out = layer.forward(x.astype(np.float32))
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, x.astype(np.float32) @ layer.W + layer.b)
 
 
 def test_one_blas_thread_sets_one_thread_and_restores():
