@@ -1,12 +1,14 @@
 """Training-step time of notebook 02's MLP (64-100-100-100-10, sigmoid, batch 60), with and without
 BN, and the cost of the notebook's default experiment. One BLAS thread.
 
-    python benchmarks/train_step.py [--repeats 300]
+    python benchmarks/train_step.py [--repeats 300] [--runs 5]
 
 A step is forward, softmax cross-entropy, backward and one SGD update on a digits minibatch. The
 baseline is the same network without BN, timed interleaved with the BN one in the same run; the
 script prints median ms per step and the ratio BN / no BN, then the probe forward the recorders
-add per step, then the seconds compare_bn() takes at its defaults (both networks, 1000 steps).
+add per step, then the seconds compare_bn() takes at its defaults (both networks, 1000 steps), and
+the streamed run notebook 02's lr slider starts (compare_bn_steps(lr=0.4) consumed to its end, as a
+LiveRun does): wall and CPU seconds, median of --runs (issue 22: the slider settles <= 2 s).
 """
 
 import os
@@ -20,7 +22,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bn_core.data import load_digits_split  # noqa: E402
-from bn_core.experiments.what_stays_put import compare_bn  # noqa: E402
+from bn_core.experiments.what_stays_put import compare_bn, compare_bn_steps  # noqa: E402
 from bn_core.nn import mlp, softmax_cross_entropy  # noqa: E402
 from bn_core.optim import SGD  # noqa: E402
 from bn_core.train import probe_forward  # noqa: E402
@@ -34,7 +36,20 @@ def step(model, opt, xb, yb):
     opt.step()
 
 
-def main(repeats):
+def streamed_run(runs, lr=0.4):
+    """Median wall and CPU seconds of compare_bn_steps(lr) consumed to its end, and the load."""
+    data = load_digits_split()
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _state in compare_bn_steps(lr=lr, data=data):
+            pass
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return float(np.median(walls)), float(np.median(cpus)), os.getloadavg()[0]
+
+
+def main(repeats, streamed):
     x, y, _, _ = load_digits_split()
     rng = np.random.default_rng(0)
     models = {key: mlp(SIZES, "sigmoid", bn=bn, rng=np.random.default_rng(0))
@@ -64,9 +79,14 @@ def main(repeats):
     total = time.perf_counter() - t
     per_run = ", ".join(f"{k} {r['seconds']:.2f} s" for k, r in runs.items())
     print(f"compare_bn() at its defaults (1000 steps, with recorders): {total:.2f} s ({per_run})")
+    wall, cpu, load = streamed_run(streamed)
+    print(f"compare_bn_steps(lr=0.4) streamed to its end, median of {streamed}: wall {wall:.2f} s, "
+          f"CPU {cpu:.2f} s (load average {load:.2f})")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=300)
-    main(parser.parse_args().repeats)
+    parser.add_argument("--runs", type=int, default=5, help="streamed runs of compare_bn_steps")
+    args = parser.parse_args()
+    main(args.repeats, args.runs)

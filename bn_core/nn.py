@@ -61,7 +61,12 @@ class Linear:
         """x: (N, D_in) -> out: (N, D_out)."""
         self._x = _check_x(x, "x", self.in_features)
         out = self._x @ self.W
-        return out if self.b is None else out + self.b
+        if self.b is None:
+            return out
+        if self.b.dtype != out.dtype:  # e.g. a float64 b set on a float32 layer: promoted
+            return out + self.b
+        out += self.b  # the same numbers in place: out is a new array
+        return out
 
     __call__ = forward
 
@@ -109,8 +114,18 @@ class Tanh(Activation):
     df = staticmethod(lambda out: 1.0 - out**2)  # tanh' = 1 - tanh^2
 
 
+def _sigmoid(x):
+    """0.5 * (1 + tanh(0.5 * x)) = 1 / (1 + exp(-x)), step by step in one buffer (the same numbers,
+    without three temporary arrays: measured in benchmarks/train_step.py)."""
+    out = np.multiply(x, 0.5)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
+
+
 class Sigmoid(Activation):
-    f = staticmethod(lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)))  # = 1 / (1 + exp(-x))
+    f = staticmethod(_sigmoid)  # = 0.5 * (1 + tanh(0.5 * x)) = 1 / (1 + exp(-x)): never overflows
     df = staticmethod(lambda out: out * (1.0 - out))  # sigmoid' = s (1 - s)
 
 

@@ -35,8 +35,8 @@ class LayerStats(Recorder):
     """Per-feature mean and std over the probe of layer `layer`'s input: "mean", "std": (R, D)."""
 
     def collect(self, model):
-        x = model.inputs[self.layer]  # (P, D)
-        return {"mean": x.mean(axis=0), "std": x.std(axis=0)}  # (P, D) -> (D,)
+        mean, std = mean_std(model.inputs[self.layer])  # (P, D) -> (D,), (D,)
+        return {"mean": mean, "std": std}
 
 
 class Percentiles(Recorder):
@@ -71,6 +71,17 @@ class Snapshots(Recorder):
     def collect(self, model):
         return {"x": model.inputs[self.layer].astype(np.float32),
                 "out": model.inputs[self.layer + 1].astype(np.float32)}
+
+
+def mean_std(x):
+    """x.mean(axis=0), x.std(axis=0) for x: (P, D) -> (D,), (D,), the same numbers (numpy's own
+    steps: sum / P, then the mean of the squared deviations), the mean computed once, not twice."""
+    mean = x.mean(axis=0, keepdims=True)  # (1, D)
+    d = x - mean  # (P, D)
+    np.square(d, out=d)
+    var = np.add.reduce(d, axis=0)  # (P, D) -> (D,), then / P as numpy divides
+    np.true_divide(var, np.intp(len(x)), out=var, casting="unsafe")
+    return mean[0], np.sqrt(var, out=var)
 
 
 def percentiles(v, q):
