@@ -35,11 +35,10 @@ SIZES = {"fig1": (12, 3.3), "params": (11, 5.2), "change": (11, 3.6), "scrub": (
 
 class WhatStaysPut:
     """All figures of notebook 02, a learning-rate slider that re-trains both networks live, and a
-    step slider scrubbing ScrubFigure through training. frame_seconds: time between frames (every
-    frame costs the kernel and the browser four images: 4 a second, not 7, let a run end sooner)."""
+    step slider scrubbing ScrubFigure through training. frame_seconds: time between frames."""
 
     def __init__(self, lr=0.5, steps=1000, seed=0, unit=0, data=None, snapshot_every=10,
-                 frame_seconds=0.25):
+                 frame_seconds=0.15):
         # the default run's numbers, trained once before (data given: the learner's own run)
         self._stored = None if data is not None else {
             "lr": lr, "steps": steps, "seed": seed, "unit": unit, "snapshot_every": snapshot_every}
