@@ -30,9 +30,9 @@ import numpy as np
 from bn_core.data import load_digits_split, minibatches
 from bn_core.experiments import freeze, ics, projection
 from bn_core.experiments.cache import disk_cached, final_state
+from bn_core.experiments.seeds import SEEDS
 from bn_core.experiments.what_stays_put import compare_bn, distribution_change, spread_at_init
 
-SEEDS = (0, 1, 2, 3, 4)
 PHASES = ((0, 100), (100, 500), (500, 1000))  # steps (from, to] of compare_bn's 1,000
 COLLAPSE_STEPS = (100, 300, 500, 1000)  # when the last hidden layer's spread is reported
 SIZES = (64, 100, 100, 100, 10)

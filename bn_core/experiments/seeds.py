@@ -16,7 +16,7 @@ from bn_core.experiments.coupling import ghost_experiment_steps
 from bn_core.experiments.smoothness import band_width, drift, final_loss, landscapes, noise_steps
 from bn_core.train import history
 
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = (0, 1, 2, 3, 4)  # the seeds of every notebook's ranges (02's too: nb02_seeds)
 NOISE_KINDS = ("plain", "bn", "noisy")  # as notebook 03's NoiseExplorer trains them
 STEP_SIZES = (0.05, 0.1, 0.2, 0.4)
 
