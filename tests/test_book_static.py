@@ -95,3 +95,21 @@ def test_a_picture_that_comes_after_display_is_shown_when_the_cell_ends(monkeypa
     finally:
         undo()
         InteractiveShell.clear_instance()
+
+
+def test_the_book_runs_every_notebook_of_a_folder_and_refuses_what_is_no_notebook(tmp_path):
+    """tools/book_outputs.py (what book/outputs.mjs runs): a folder stands for its notebooks."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("book_outputs", root / "tools/book_outputs.py")
+    outputs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(outputs)
+    found = outputs.notebooks([root / "notebooks"])
+    assert [Path(p).name[:2] for p in found] == [f"0{i}" for i in range(9)]
+    assert all(Path(p).is_absolute() for p in found)
+    with pytest.raises(ValueError, match="expected notebooks"):
+        outputs.notebooks([tmp_path / "missing.ipynb"])
+    with pytest.raises(ValueError, match="expected notebooks"):
+        outputs.notebooks([tmp_path])  # a folder without notebooks

@@ -1,13 +1,14 @@
 """The series as a static web book: widgets shown as plain HTML when a notebook runs for the book.
 
-A web page has no kernel, so a widget output would show nothing there. While `tools/book.py` builds
-the book, each kernel calls install() at start (an IPython startup file), and then every widget a
-cell displays is also given a text/html form that needs no kernel: an Image as an <img> of its
-current picture (the stored first picture), HTML as itself, a box as its children, a slider
-(ui.slider) as "description: value", another control as its name and value ("runs live"), a
-Prediction as its question and choices, and its measured answer behind a <details> disclosure (in
-the experiment's cell if it is measured later). A widget is shown again, as it is, when its cell
-ends: a stored picture may come a moment after display.
+A web page has no kernel, so a widget output would show nothing there. While the book is built
+(`jupyter book build --html`: tools/book_outputs.py runs the notebooks), each kernel calls
+install() at start (an IPython startup file), and then every widget a cell displays is also given a
+text/html form that needs no kernel: an Image as an <img> of its current picture (the stored first
+picture), HTML as itself, a box as its children, a slider (ui.slider) as "description: value",
+another control as its name and value ("runs live"), a Prediction as its question and choices, and
+its measured answer behind a <details> disclosure (in the experiment's cell if it is measured
+later). A widget is shown again, as it is, when its cell ends: a stored picture may come a moment
+after display.
 
     undo = install()             # in a kernel: every widget displayed from now on has text/html
     widget_html(widgets.HTML("<b>hi</b>"))   # '<div class="bn-w-html"><b>hi</b></div>'
