@@ -84,7 +84,7 @@ def assert_clean(page, notebook, when):
     axe-core is not installed (test_accessibility.py skips, saying so)."""
     if missing():
         return
-    if page.locator(".jp-LabShell").count():
+    if "/lab/" in page.url:  # JupyterLab (Voila's pages are /voila/render/...)
         assert page.evaluate(LOADED, LAB_EXTENSION), (
             f"JupyterLab did not load the extension {LAB_EXTENSION}: `pip install -r "
             "requirements.txt` installs it into <sys.prefix>/share/jupyter/labextensions")
