@@ -42,11 +42,17 @@ const KINDS = {
   },
 };
 
-let count = 0;
+// A page-wide counter for the input's id (the <label for=...>): anywidget evaluates this module
+// once per widget, so a module-level counter would start at 0 for each slider, and two sliders
+// drawn in the same millisecond got the same id (the second one then had no name).
+function nextId() {
+  globalThis.__bnSliderCount = (globalThis.__bnSliderCount || 0) + 1;
+  return `bn-slider-${globalThis.__bnSliderCount}`;
+}
 
 function render({ model, el }) {
   const kind = KINDS[model.get("_kind")];
-  const id = `bn-slider-${Date.now().toString(36)}-${count++}`;
+  const id = nextId();
   el.classList.add("widget-inline-hbox", "bn-slider");
   const label = document.createElement("label");
   label.className = "widget-label";

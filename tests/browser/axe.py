@@ -6,6 +6,7 @@ done by tests/run.sh; gitignored) and is injected from disk, so a run needs no n
     found = audit(page)                  # [Violation(rule, impact, where, target, html), ...]
     serious(found)                       # those an assistive-technology user is blocked by
     summary(found)                       # {"content": {"image-alt": 3}, "chrome": {...}}
+    assert_clean(page, "01_bn_live", "after Run All")   # no serious violation (the browser tests)
 
 `where` separates our content from the application around it: "content" is a node inside a cell's
 output or rendered Markdown (what the notebooks and bn_core put on the page), "chrome" anything
@@ -50,13 +51,17 @@ class Violation:
     html: str
 
 
+def missing():
+    """Why axe-core cannot run here (None when it can)."""
+    if AXE_JS.is_file():
+        return None
+    return f"{AXE_JS} is missing: `npm install axe-core@4` in {AXE_JS.parent.parent} (tests/run.sh)"
+
+
 def audit(page):
     """Run axe-core (WCAG 2.0 / 2.1, A and AA) on the page; every violating node, one each."""
-    if not AXE_JS.is_file():
-        import pytest
-
-        pytest.skip(f"{AXE_JS} is missing: `npm install axe-core@4` in {AXE_JS.parents[2]} "
-                    "(tests/run.sh does it)")
+    if missing():
+        raise FileNotFoundError(missing())
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     return [Violation(**v) for v in page.evaluate(RUN_AXE, [TAGS, CONTENT])]
@@ -65,6 +70,26 @@ def audit(page):
 def serious(found, where=None):
     """The serious and critical violations of `found` (only those in `where` if given)."""
     return [v for v in found if v.impact in SERIOUS and (where is None or v.where == where)]
+
+
+# JupyterLab's own markup fails four rules on every notebook without bn-lab-a11y (labextension/,
+# installed by requirements.txt): a page of Lab must show that it loaded.
+LAB_EXTENSION = "bn-lab-a11y"
+LOADED = "(name) => Boolean(window._JUPYTERLAB && window._JUPYTERLAB[name])"
+
+
+def assert_clean(page, notebook, when):
+    """No serious or critical violation on the page, in our content or in the application around
+    it (Lab's or Voila's), and in JupyterLab the extension bn-lab-a11y loaded. Does nothing when
+    axe-core is not installed (test_accessibility.py skips, saying so)."""
+    if missing():
+        return
+    if "/lab/" in page.url:  # JupyterLab (Voila's pages are /voila/render/...)
+        assert page.evaluate(LOADED, LAB_EXTENSION), (
+            f"JupyterLab did not load the extension {LAB_EXTENSION}: `pip install -r "
+            "requirements.txt` installs it into <sys.prefix>/share/jupyter/labextensions")
+    found = [f"{v.rule} ({v.impact}, {v.where}): {v.target} {v.html}" for v in serious(audit(page))]
+    assert found == [], f"{notebook} {when}: serious or critical violations {found}"
 
 
 def summary(found):

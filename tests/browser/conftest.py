@@ -14,6 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import axe  # noqa: E402
 import pages  # noqa: E402
 import servers  # noqa: E402
 
@@ -60,14 +61,18 @@ class App:
 
     def check(self, path):
         """Run notebook `path`: no error, no broken widget, a slider drawn where it has controls,
-        and still no error after every slider moved a step and back."""
+        and still no error after every slider moved a step and back; axe-core finds no serious
+        violation after Run All and after the sliders moved (axe.assert_clean)."""
         page = self.run(path.name)
         try:
             assert pages.problems(page) == []
+            axe.assert_clean(page, path.stem, "after Run All")  # issue 21: WCAG 2.1 AA
             if pages.has_controls(path):
                 assert page.locator(pages.SLIDER).count() >= 1, "it has sliders: none drawn"
             pages.wiggle_sliders(page)
             assert pages.problems(page) == [], "after moving each slider a step and back"
+            if page.locator(pages.SLIDER).count():
+                axe.assert_clean(page, path.stem, "after every slider moved")
         finally:
             if path not in KEEP_OPEN:  # notebooks 01 and 02 stay open for their widget tests
                 self.release(path.name)

@@ -42,6 +42,12 @@ def run_exercise(page, path, source, timeout=30):
     """Type `source` into notebook `path`'s exercise cell (the page shows it), run it and the
     check cell below; return the check's verdict line (the first line it prints)."""
     type_into_cell(page, cell_index(Path(path), EXERCISE_CELL), source)
+    return run_and_check(page, timeout)
+
+
+def run_and_check(page, timeout=30):
+    """The exercise cell in edit mode, its source typed: Shift+Enter runs it and selects the
+    check cell, Shift+Enter runs that; return the check's verdict line."""
     check = page.locator(".jp-Notebook .jp-CodeCell", has_text="nb01.forward.check(").first
     before = check.locator(pages.OUTPUT).all_inner_texts()
     page.keyboard.press("Shift+Enter")  # runs the exercise cell, selects the check cell
