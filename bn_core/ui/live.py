@@ -39,6 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from bn_core.ui import first_draw
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND  # noqa: F401  (importable from here as before)
 from bn_core.ui.poster import image_widget
 
@@ -63,7 +64,7 @@ class LiveFigure:
             raise ValueError(f"widget: got a {self.widget.width} x {self.widget.height} "
                              f"{self.widget.format} Image; expected {size[0]} x {size[1]} {fmt}")
         self.artists = []
-        self._background, self._laid_out = None, False
+        self._background, self._laid_out, self._rendered = None, False, False
 
     def animate(self, *artists):
         """Mark artists (lines, stairs, texts, collections) as the ones refresh() redraws."""
@@ -85,11 +86,17 @@ class LiveFigure:
 
     def _render(self):
         if self._background is None:
-            if not self._laid_out:  # the first draw solves the layout, then it stays put
-                self.figure.set_layout_engine("constrained")
-            self.canvas.draw()
+            # a fresh figure drawing a stored first picture: its kept layout and background
+            key = None if self._rendered else first_draw.expected(self.widget)
+            self.canvas.get_renderer()
+            if key is None or not first_draw.restore(self, key):
+                if not self._laid_out:  # the first draw solves the layout, then it stays put
+                    self.figure.set_layout_engine("constrained")
+                self.canvas.draw()
+                if key is not None:
+                    first_draw.keep(self, key)
             self.figure.set_layout_engine("none")
-            self._laid_out = True
+            self._laid_out = self._rendered = True
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.canvas.restore_region(self._background)
         for artist in self.artists:

@@ -1,0 +1,133 @@
+"""A figure's first draw, kept next to its first picture (ui.poster), so that a kernel building the
+figure later (ui.prebuild while the learner reads, or the learner's first move) skips the two
+costly parts of building it and still draws the same pixels: the constrained-layout solve and the
+full draw of everything that does not move (together ~2/3 of building a figure; the rest is
+importing matplotlib and making the artists).
+
+What is kept, as one PNG `<key>.first.png` in the posters' folder (same version, same key as the
+picture): the background a LiveFigure keeps after its first full draw (the figure without its
+animated artists: (H, W, 4) RGBA, lossless), and in a text chunk the solved layout (every axes'
+original and active position, exact floats). A LiveFigure that renders for the first time while it
+is expected to draw picture `key` (below) restores both instead of drawing (no file: it draws and
+keeps them). Same code version, same picture key, a fresh figure's first render: the same static
+state, so the same bitmap (tests/test_first_draw.py compares the pixels of every figure both ways).
+
+    with first_draw.expecting(image, key):  # poster.opening: draw() draws picture `key` into image
+        draw()
+    first_draw.note(image, state, key)      # RunPosters: the picture `key` shows `state` (a
+    first_draw.noted(image, state)          # LiveRun's stored end): the key a fresh figure drawing
+                                            # that very state object into image is expected to draw
+Only numpy and PIL (imported when used): ui.poster imports this module, and a kernel that shows
+stored pictures imports no matplotlib.
+"""
+
+import contextlib
+import io
+import json
+import threading
+import weakref
+
+import numpy as np
+
+TEXT_KEY = "bn_core_layout"
+_expected = {}  # id(image) -> key of the picture the next first render of a figure in image draws
+_noted = weakref.WeakKeyDictionary()  # image -> (weakref or id of a state, key)
+_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def expecting(image, key):
+    """Within: a LiveFigure rendering into `image` for the first time draws picture `key`."""
+    if key is None:
+        yield
+        return
+    with _lock:
+        before = _expected.get(id(image))
+        _expected[id(image)] = key
+    try:
+        yield
+    finally:
+        with _lock:
+            if before is None:
+                _expected.pop(id(image), None)
+            else:
+                _expected[id(image)] = before
+
+
+def expected(image):
+    """The key a LiveFigure's first render into `image` draws now, or None."""
+    return _expected.get(id(image))
+
+
+def note(image, state, key):
+    """The picture `key` in `image` shows `state` (the object a LiveRun will draw)."""
+    _noted[image] = (id(state), key)
+
+
+def noted(image, state):
+    """The key noted for this very state object in `image`, or None."""
+    state_id, key = _noted.get(image, (None, None))
+    return key if state_id == id(state) and state is not None else None
+
+
+def _path(key):
+    from bn_core.ui.poster import _folder
+
+    folder = _folder()
+    return None if folder is None else folder / f"{key}.first.png"
+
+
+def _layout(figure):
+    """[[original points, active points] per axes of the figure]: (2, 2) floats each."""
+    return [[ax.get_position(original=True).get_points().tolist(),
+             ax.get_position(original=False).get_points().tolist()] for ax in figure.axes]
+
+
+def keep(live, key):
+    """Store `live`'s canvas (just drawn in full, no animated artist on it) and its layout."""
+    from PIL import Image, PngImagePlugin
+
+    from bn_core.ui.poster import write
+
+    figure = live.figure
+    if figure.subfigs or any(getattr(figure, f"_sup{t}", None) is not None
+                             for t in ("title", "xlabel", "ylabel")):
+        return  # the layout moves more than axes: not kept (each kernel solves it)
+    path = _path(key)
+    if path is None:
+        return
+    info = PngImagePlugin.PngInfo()
+    info.add_text(TEXT_KEY, json.dumps(_layout(figure)))
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(live.canvas.buffer_rgba())).save(buf, "png", pnginfo=info,
+                                                                compress_level=1)
+    write(path, buf.getvalue())
+
+
+def restore(live, key):
+    """Put the kept layout and background of picture `key` on `live` (a fresh LiveFigure, never
+    rendered); True if there were complete ones of its size, else False (nothing changed)."""
+    from matplotlib.transforms import Bbox
+    from PIL import Image
+
+    from bn_core.ui.poster import complete
+
+    path = _path(key)
+    try:
+        data = path.read_bytes() if path is not None else b""
+        if not complete(data, "png"):
+            return False
+        stored = Image.open(io.BytesIO(data))
+        layout = json.loads(stored.text[TEXT_KEY])
+        pixels = np.asarray(stored.convert("RGBA") if stored.mode != "RGBA" else stored)
+    except (OSError, ValueError, KeyError, SyntaxError):  # unreadable, or not ours: draw it
+        return False
+    axes, canvas = live.figure.axes, live.canvas
+    if len(layout) != len(axes) or pixels.shape != np.asarray(canvas.buffer_rgba()).shape:
+        return False
+    for ax, (original, active) in zip(axes, layout, strict=True):
+        ax._set_position(Bbox(original), which="original")  # as the layout engine sets them
+        ax._set_position(Bbox(active), which="active")
+        ax.viewLim  # noqa: B018  (a pending autoscale is applied, as a full draw does first)
+    np.asarray(canvas.buffer_rgba())[...] = pixels
+    return True
