@@ -33,6 +33,7 @@ TEXT_KEY = "bn_core_layout"
 _expected = {}  # id(image) -> key of the picture the next first render of a figure in image draws
 _noted = weakref.WeakKeyDictionary()  # image -> (weakref or id of a state, key)
 _lock = threading.Lock()
+counts = {"kept": 0, "restored": 0}  # this process's (tests, benchmarks)
 
 
 @contextlib.contextmanager
@@ -102,6 +103,7 @@ def keep(live, key):
     Image.fromarray(np.asarray(live.canvas.buffer_rgba())).save(buf, "png", pnginfo=info,
                                                                 compress_level=1)
     write(path, buf.getvalue())
+    counts["kept"] += 1
 
 
 def restore(live, key):
@@ -130,4 +132,5 @@ def restore(live, key):
         ax._set_position(Bbox(active), which="active")
         ax.viewLim  # noqa: B018  (a pending autoscale is applied, as a full draw does first)
     np.asarray(canvas.buffer_rgba())[...] = pixels
+    counts["restored"] += 1
     return True
