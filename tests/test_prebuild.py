@@ -36,6 +36,13 @@ print(json.dumps({"matplotlib": "matplotlib" in sys.modules, "queued": prebuild.
                            compare.image.value == opened["compare"],
                            padding.image.value == opened["padding"]]}))
 """
+REDRAW = """
+for figure in (explorer._figure.live, compare.live, padding.live):
+    figure.refresh()  # restored, a figure showing its picture sent nothing: now it draws it
+print(json.dumps([explorer.image.value == opened["explorer"],
+                  compare.image.value == opened["compare"],
+                  padding.image.value == opened["padding"]]))
+"""
 MOVE = """
 t0 = time.perf_counter(); explorer.gamma.value = 1.5; dt = time.perf_counter() - t0
 print(json.dumps({"move": dt, "changed": explorer.image.value != opened["explorer"],
@@ -116,6 +123,7 @@ def test_nothing_is_built_while_cells_run_then_everything_once_idle(later_kernel
     assert state["same"] == [True, True, True]  # built, each draws the picture on show
     # from the kept first draws (no layout solve, no full draw), to the same pixels
     assert state["first draws"] == {"kept": 0, "restored": 3}
+    assert report(later_kernel, REDRAW) == [True, True, True]
     move = report(later_kernel, MOVE)
     assert move["changed"]  # the first move draws the new frame on the built figure
     assert move["moved"] == cache[1]  # the same frame as on the figure drawn in full

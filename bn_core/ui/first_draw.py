@@ -12,11 +12,11 @@ is expected to draw picture `key` (below) restores both instead of drawing (no f
 keeps them). Same code version, same picture key, a fresh figure's first render: the same static
 state, so the same bitmap (tests/test_first_draw.py compares the pixels of every figure both ways).
 
-    with first_draw.expecting(image, key):  # poster.opening: draw() draws picture `key` into image
-        draw()
-    first_draw.note(image, state, key)      # RunPosters: the picture `key` shows `state` (a
-    first_draw.noted(image, state)          # LiveRun's stored end): the key a fresh figure drawing
-                                            # that very state object into image is expected to draw
+    with first_draw.expecting(image, key, shown):  # poster.opening: draw() draws picture `key`
+        draw()                                     # into image (which shows it: bytes `shown`)
+    first_draw.note(image, state, key, shown)  # RunPosters: the picture `key` shows `state` (a
+    first_draw.noted(image, state)  # LiveRun's stored end): (key, shown) for a fresh figure that
+                                    # draws that very state object into image
 Only numpy and PIL (imported when used): ui.poster imports this module, and a kernel that shows
 stored pictures imports no matplotlib.
 """
@@ -37,14 +37,16 @@ counts = {"kept": 0, "restored": 0}  # this process's (tests, benchmarks)
 
 
 @contextlib.contextmanager
-def expecting(image, key):
-    """Within: a LiveFigure rendering into `image` for the first time draws picture `key`."""
+def expecting(image, key, shown=None):
+    """Within: a LiveFigure rendering into `image` for the first time draws picture `key`.
+    shown: the bytes of that picture as `image` shows it (a render restored while `image` still
+    shows them draws nothing: it would only draw the same picture again)."""
     if key is None:
         yield
         return
     with _lock:
         before = _expected.get(id(image))
-        _expected[id(image)] = key
+        _expected[id(image)] = (key, shown)
     try:
         yield
     finally:
@@ -56,19 +58,20 @@ def expecting(image, key):
 
 
 def expected(image):
-    """The key a LiveFigure's first render into `image` draws now, or None."""
+    """(key, shown) for a LiveFigure's first render into `image` now (see expecting), or None."""
     return _expected.get(id(image))
 
 
-def note(image, state, key):
-    """The picture `key` in `image` shows `state` (the object a LiveRun will draw)."""
-    _noted[image] = (id(state), key)
+def note(image, state, key, shown=None):
+    """The picture `key` shows `state` (the object a LiveRun will draw) in `image`; shown: its
+    bytes if `image` shows it now."""
+    _noted[image] = (id(state), key, shown)
 
 
 def noted(image, state):
-    """The key noted for this very state object in `image`, or None."""
-    state_id, key = _noted.get(image, (None, None))
-    return key if state_id == id(state) and state is not None else None
+    """(key, shown) noted for this very state object in `image` (see note), or (None, None)."""
+    state_id, key, shown = _noted.get(image, (None, None, None))
+    return (key, shown) if state_id == id(state) and state is not None else (None, None)
 
 
 def _path(key):

@@ -53,7 +53,7 @@ class LazyFigure:
             if self._ensure():
                 state = self._current()
                 if state is not None:
-                    with first_draw.expecting(self.image, first_draw.noted(self.image, state)):
+                    with first_draw.expecting(self.image, *first_draw.noted(self.image, state)):
                         self._draw(state)  # a LiveRun's stored end: its kept first draw
         return self._live
 
@@ -61,8 +61,8 @@ class LazyFigure:
         """Draw `state` (building the figure first if needed)."""
         with DRAW_LOCK:
             fresh = self._ensure()
-            key = first_draw.noted(self.image, state) if fresh else None
-            with first_draw.expecting(self.image, key):
+            noted = first_draw.noted(self.image, state) if fresh else (None, None)
+            with first_draw.expecting(self.image, *noted):
                 if self.text is None:
                     return self._draw(state)
                 with self.image.hold_sync():  # the picture and its text in one message

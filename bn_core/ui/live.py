@@ -87,9 +87,11 @@ class LiveFigure:
     def _render(self):
         if self._background is None:
             # a fresh figure drawing a stored first picture: its kept layout and background
-            key = None if self._rendered else first_draw.expected(self.widget)
+            key, shown = (None if self._rendered else first_draw.expected(self.widget)) or (
+                None, None)
             self.canvas.get_renderer()
-            if key is None or not first_draw.restore(self, key):
+            restored = key is not None and first_draw.restore(self, key)
+            if not restored:
                 if not self._laid_out:  # the first draw solves the layout, then it stays put
                     self.figure.set_layout_engine("constrained")
                 self.canvas.draw()
@@ -98,6 +100,8 @@ class LiveFigure:
             self.figure.set_layout_engine("none")
             self._laid_out = self._rendered = True
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            if restored and shown is not None and self.widget.value == shown:
+                return  # the picture on show is what this render would draw: nothing to send
         self.canvas.restore_region(self._background)
         for artist in self.artists:
             self.figure.draw_artist(artist)

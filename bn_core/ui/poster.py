@@ -135,7 +135,7 @@ def opening(image, key, draw):
         shown = image.value
 
         def build():
-            with first_draw.expecting(image, key):
+            with first_draw.expecting(image, key, shown):
                 draw()
 
         prebuild.later(image, build, pending=lambda: image.value == shown)
@@ -172,14 +172,13 @@ class RunPosters:
         return poster_key(self.name, *sorted(params.items()))
 
     def show(self, params, state=None):
-        if state is not None:  # a figure built to draw this state draws this picture
-            first_draw.note(self.image, state, self.key(params))
-        if self.text is None or state is None:
-            return show(self.image, self.key(params))
         with self.image.hold_sync():  # the picture and its text in one message
             shown = show(self.image, self.key(params))
-            if shown:
+            if shown and self.text is not None and state is not None:
                 describe(self.image, self.text(state))
+        if state is not None:  # a figure built to draw this state draws this picture
+            first_draw.note(self.image, state, self.key(params), self.image.value if shown
+                            else None)
         return shown
 
     def store(self, params):
