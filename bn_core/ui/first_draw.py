@@ -5,12 +5,14 @@ full draw of everything that does not move (together ~2/3 of building a figure; 
 importing matplotlib and making the artists).
 
 What is kept, as one PNG `<key>.first.png` in the posters' folder (same version, same key as the
-picture): the background a LiveFigure keeps after its first full draw (the figure without its
-animated artists: (H, W, 4) RGBA, lossless), and in a text chunk the solved layout (every axes'
-original and active position, exact floats). A LiveFigure that renders for the first time while it
-is expected to draw picture `key` (below) restores both instead of drawing (no file: it draws and
-keeps them). Same code version, same picture key, a fresh figure's first render: the same static
-state, so the same bitmap (tests/test_first_draw.py compares the pixels of every figure both ways).
+picture; ui.poster.stored_first_draw / keep_first_draw): the background a LiveFigure keeps after
+its first full draw (the figure without its animated artists: (H, W, 4) RGBA, lossless), and in a
+text chunk the solved layout (every axes' original and active position, exact floats). A
+LiveFigure that renders for the first time while it is expected to draw picture `key` (below)
+restores both instead of drawing (none kept yet: it draws and keeps them). Same code version, same
+picture key, a fresh figure's first render: the same static state, so the same pixels
+(tests/test_prebuild.py compares the pictures, and a move, both ways). Restored while its image
+still shows that picture, the render sends nothing (it would send the same picture).
 
     with first_draw.expecting(image, key, shown):  # poster.opening: draw() draws picture `key`
         draw()                                     # into image (which shows it: bytes `shown`)
@@ -74,58 +76,41 @@ def noted(image, state):
     return (key, shown) if state_id == id(state) and state is not None else (None, None)
 
 
-def _path(key):
-    from bn_core.ui.poster import _folder
-
-    folder = _folder()
-    return None if folder is None else folder / f"{key}.first.png"
-
-
 def _layout(figure):
     """[[original points, active points] per axes of the figure]: (2, 2) floats each."""
     return [[ax.get_position(original=True).get_points().tolist(),
              ax.get_position(original=False).get_points().tolist()] for ax in figure.axes]
 
 
-def keep(live, key):
-    """Store `live`'s canvas (just drawn in full, no animated artist on it) and its layout."""
+def encode(live):
+    """`live`'s canvas (just drawn in full, no animated artist on it) and its layout, as PNG bytes
+    (ui.poster.keep_first_draw stores them), or None if the layout moves more than axes."""
     from PIL import Image, PngImagePlugin
-
-    from bn_core.ui.poster import write
 
     figure = live.figure
     if figure.subfigs or any(getattr(figure, f"_sup{t}", None) is not None
                              for t in ("title", "xlabel", "ylabel")):
-        return  # the layout moves more than axes: not kept (each kernel solves it)
-    path = _path(key)
-    if path is None:
-        return
+        return None  # not kept: each kernel solves the layout
     info = PngImagePlugin.PngInfo()
     info.add_text(TEXT_KEY, json.dumps(_layout(figure)))
     buf = io.BytesIO()
     Image.fromarray(np.asarray(live.canvas.buffer_rgba())).save(buf, "png", pnginfo=info,
                                                                 compress_level=1)
-    write(path, buf.getvalue())
     counts["kept"] += 1
+    return buf.getvalue()
 
 
-def restore(live, key):
-    """Put the kept layout and background of picture `key` on `live` (a fresh LiveFigure, never
-    rendered); True if there were complete ones of its size, else False (nothing changed)."""
+def restore(live, data):
+    """Put a kept first draw (PNG bytes from encode) on `live` (a fresh LiveFigure, never
+    rendered): True if it was a complete one of its size, else False (nothing changed)."""
     from matplotlib.transforms import Bbox
     from PIL import Image
 
-    from bn_core.ui.poster import complete
-
-    path = _path(key)
     try:
-        data = path.read_bytes() if path is not None else b""
-        if not complete(data, "png"):
-            return False
         stored = Image.open(io.BytesIO(data))
         layout = json.loads(stored.text[TEXT_KEY])
         pixels = np.asarray(stored.convert("RGBA") if stored.mode != "RGBA" else stored)
-    except (OSError, ValueError, KeyError, SyntaxError):  # unreadable, or not ours: draw it
+    except (OSError, ValueError, KeyError, SyntaxError):  # cut short, or not ours: draw it
         return False
     axes, canvas = live.figure.axes, live.canvas
     if len(layout) != len(axes) or pixels.shape != np.asarray(canvas.buffer_rgba()).shape:

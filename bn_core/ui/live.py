@@ -39,7 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from bn_core.ui import first_draw
+from bn_core.ui import first_draw, poster
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND  # noqa: F401  (importable from here as before)
 from bn_core.ui.poster import image_widget
 
@@ -90,13 +90,14 @@ class LiveFigure:
             key, shown = (None if self._rendered else first_draw.expected(self.widget)) or (
                 None, None)
             self.canvas.get_renderer()
-            restored = key is not None and first_draw.restore(self, key)
+            kept = None if key is None else poster.stored_first_draw(key)
+            restored = kept is not None and first_draw.restore(self, kept)
             if not restored:
                 if not self._laid_out:  # the first draw solves the layout, then it stays put
                     self.figure.set_layout_engine("constrained")
                 self.canvas.draw()
                 if key is not None:
-                    first_draw.keep(self, key)
+                    poster.keep_first_draw(key, first_draw.encode(self))
             self.figure.set_layout_engine("none")
             self._laid_out = self._rendered = True
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)

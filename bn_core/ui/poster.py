@@ -148,6 +148,18 @@ def store(key, image):
         write(folder / f"{key}.{image.format}", image.value)
 
 
+def stored_first_draw(key):
+    """The kept first draw of picture `key` (ui.first_draw: PNG bytes), or None."""
+    return _stored(f"{key}.first", "png")
+
+
+def keep_first_draw(key, data):
+    """Keep `data` (ui.first_draw.encode's PNG bytes, or None: nothing) as picture key's."""
+    folder = _folder()
+    if folder is not None and data:
+        write(folder / f"{key}.first.png", data)
+
+
 def write(path, data):
     """Write bytes to path (in this version's folder) atomically: a reader sees all or nothing."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
