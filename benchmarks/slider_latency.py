@@ -258,10 +258,10 @@ def measure_first(page, name, moves, after):
     for label, handle, figure in page.evaluate(TAG):
         times = [t[0] if isinstance(t, list) else float("nan")
                  for t in measure(page, handle, figure, moves, timeout=10.0)]
-        later = times[1:] or [float("nan")]
+        later = [t for t in times[1:] if t == t] or [float("nan")]  # nan: no new figure
         rows.append((name, label, times[0], float(np.median(later)), float(np.max(later)),
                      len(later)))
-        print(*rows[-1], flush=True)
+        print(*rows[-1], "every tap:", [round(t) if t == t else None for t in times], flush=True)
     return rows
 
 
