@@ -338,13 +338,16 @@ def main():
                         help="override the size of voila.json's pre-heated pools")
     parser.add_argument("--timeout", type=float, default=300.0, help="per learner, seconds")
     parser.add_argument("--json", type=Path, help="write every row here")
+    parser.add_argument("--cache", type=Path, help="warm this cache folder (kept: a second run "
+                        "only checks it) instead of a new temporary one")
     args = parser.parse_args()
     if "browser" in args.clients and not os.access(CHROMIUM, os.X_OK):
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium), or use --clients http")
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
           f"on {os.cpu_count()} CPUs; {psutil.virtual_memory().available / 2**30:.1f} GB free")
     rows = []
-    with tempfile.TemporaryDirectory(prefix="classroom-cache-") as cache:
+    with (contextlib.nullcontext(str(args.cache)) if args.cache else
+          tempfile.TemporaryDirectory(prefix="classroom-cache-")) as cache:
         if {"after", "progressive"} & set(args.setups.split(",")):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], check=True,

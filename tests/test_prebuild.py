@@ -18,7 +18,7 @@ OPEN = """
 import json, sys, time
 from bn_core.panels.nb01_explorer import build_panel
 from bn_core.panels.nb07_norms import comparison_panel, padding_panel
-from bn_core.ui import prebuild
+from bn_core.ui import first_draw, prebuild
 import numpy as np
 explorer = build_panel(seed=0)
 compare = comparison_panel(np.random.default_rng(7))
@@ -29,16 +29,24 @@ opened = {"explorer": explorer.image.value, "compare": compare.image.value,
 STATE = """
 import json
 print(json.dumps({"matplotlib": "matplotlib" in sys.modules, "queued": prebuild.queued(),
-                  "built": prebuild._state["built"],
+                  "built": prebuild._state["built"], "first draws": first_draw.counts,
                   "figures": [explorer._figure is not None, compare.figure.built,
                               padding.figure.built],
                   "same": [explorer.image.value == opened["explorer"],
                            compare.image.value == opened["compare"],
                            padding.image.value == opened["padding"]]}))
 """
+REDRAW = """
+for figure in (explorer._figure.live, compare.live, padding.live):
+    figure.refresh()  # restored, a figure showing its picture sent nothing: now it draws it
+print(json.dumps([explorer.image.value == opened["explorer"],
+                  compare.image.value == opened["compare"],
+                  padding.image.value == opened["padding"]]))
+"""
 MOVE = """
 t0 = time.perf_counter(); explorer.gamma.value = 1.5; dt = time.perf_counter() - t0
-print(json.dumps({"move": dt, "changed": explorer.image.value != opened["explorer"]}))
+print(json.dumps({"move": dt, "changed": explorer.image.value != opened["explorer"],
+                  "moved": explorer.image.value.hex()}))
 """
 
 
@@ -65,16 +73,20 @@ def report(client, code):
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
-    """A cache folder holding the three pictures (drawn and stored by a first kernel)."""
+    """A cache folder holding the three pictures and their first draws (drawn and stored by a
+    first kernel), and the picture that kernel drew at a move."""
     folder = tmp_path_factory.mktemp("cache")
     km, client = kernel(folder)
     try:
         execute(client, OPEN)
-        assert report(client, STATE)["queued"] == 0  # drawn at open: nothing to build later
+        state = report(client, STATE)
+        assert state["queued"] == 0  # drawn at open: nothing to build later
+        assert state["first draws"] == {"kept": 3, "restored": 0}  # kept with the pictures
+        moved = report(client, MOVE)["moved"]  # a move on the figure drawn in full at open
     finally:
         client.stop_channels()
         km.shutdown_kernel(now=True)
-    return folder
+    return folder, moved
 
 
 def kernel(cache_dir, **env):
@@ -85,7 +97,7 @@ def kernel(cache_dir, **env):
 
 @pytest.fixture
 def later_kernel(cache, request):
-    km, client = kernel(cache, **getattr(request, "param", {}))
+    km, client = kernel(cache[0], **getattr(request, "param", {}))
     yield client
     client.stop_channels()
     km.shutdown_kernel(now=True)
@@ -101,7 +113,7 @@ def wait_built(client, count, timeout=60):
     return state
 
 
-def test_nothing_is_built_while_cells_run_then_everything_once_idle(later_kernel):
+def test_nothing_is_built_while_cells_run_then_everything_once_idle(later_kernel, cache):
     execute(later_kernel, OPEN)
     state = report(later_kernel, STATE)  # the next cell of a Run All, at once
     assert not state["matplotlib"] and state["queued"] == 3 and state["built"] == 0
@@ -109,8 +121,12 @@ def test_nothing_is_built_while_cells_run_then_everything_once_idle(later_kernel
     assert state["matplotlib"] and state["figures"] == [True, True, True]
     assert state["queued"] == 0 and state["built"] == 3
     assert state["same"] == [True, True, True]  # built, each draws the picture on show
+    # from the kept first draws (no layout solve, no full draw), to the same pixels
+    assert state["first draws"] == {"kept": 0, "restored": 3}
+    assert report(later_kernel, REDRAW) == [True, True, True]
     move = report(later_kernel, MOVE)
     assert move["changed"]  # the first move draws the new frame on the built figure
+    assert move["moved"] == cache[1]  # the same frame as on the figure drawn in full
 
 
 @pytest.mark.parametrize("later_kernel", [{"BN_CORE_PREBUILD": "off"}], indirect=True)

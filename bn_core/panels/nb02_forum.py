@@ -10,13 +10,17 @@ A stored end (the warm cache) is shown as its stored picture (ui.poster): the fi
 ui.lazy_figure.LazyFigure) is built, and matplotlib imported, when a run first needs drawing.
 """
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
+from bn_core.data import load_digits_split
 from bn_core.experiments import freeze, ics
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.what_stays_put import distribution_change
 from bn_core.panels.nb02_describe import freeze_text, shift_text
+from bn_core.ui import prebuild
 from bn_core.ui import slider as sliders
 from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, LABELS, TEXT
@@ -24,6 +28,15 @@ from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
 FLOOR = 1e-7  # drift on a log axis: frozen BN's mean does not move (0), its std only through eps
+digits = functools.lru_cache(maxsize=1)(load_digits_split)  # loaded once: not at every run
+
+
+def _freeze_steps(**params):
+    return freeze.freeze_steps(data=digits(), **params)  # the data freeze_steps loads itself
+
+
+def _ics_steps(**params):
+    return ics.ics_steps(data=digits(), **params)
 
 
 def _lr_slider(value, cls):
@@ -42,12 +55,13 @@ class FreezePanel:
         self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state,
                                  text=freeze_text)
         self.lr = _lr_slider(lr, "bn-forum-lr")
-        self.run = LiveRun(freeze.freeze_steps, self.figure, autostart=autostart,
+        self.run = LiveRun(_freeze_steps, self.figure, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed},
                            lookup=final_lookup(freeze.freeze_steps),  # warmed defaults: no training
                            poster=RunPosters("nb02.freeze", self.image, freeze_text))
         self.lr.observe(lambda change: self.run.restart(lr=change["new"]), "value")
         self.widget = widgets.VBox([self.lr, self.image, self.run.widget])
+        prebuild.later(digits, digits)  # while the learner reads (once per kernel)
 
     @property
     def live(self):
@@ -103,7 +117,7 @@ class ShiftPanel:
                                                 description="activation")
         self.activation.add_class("bn-ics-activation")
         self.lr = _lr_slider(lr, "bn-ics-lr")
-        self.run = LiveRun(ics.ics_steps, self.figure, autostart=autostart,
+        self.run = LiveRun(_ics_steps, self.figure, autostart=autostart,
                            params={"lr": lr, "steps": steps, "seed": seed,
                                    "activation": activation}, lookup=final_lookup(ics.ics_steps),
                            poster=RunPosters("nb02.ics", self.image, shift_text))
@@ -113,6 +127,7 @@ class ShiftPanel:
                 lambda c, name=name: self._quiet or self.run.restart(**{name: c["new"]}), "value")
         self.widget = widgets.VBox([widgets.HBox([self.activation, self.lr]), self.image,
                                     self.run.widget])
+        prebuild.later(digits, digits)
 
     @property
     def live(self):

@@ -19,6 +19,7 @@ from bn_core.train import history
 from bn_core.ui import poster
 from bn_core.ui import slider as sliders
 from bn_core.ui.a11y import describe
+from bn_core.ui.lazy_figure import LazyFigure
 from bn_core.ui.palette import COLORS, LABELS
 from bn_core.ui.runner import LiveRun
 from bn_core.ui.stream import so_far
@@ -49,14 +50,17 @@ class NoiseExplorer:
         self.data, self.seed, self.steps, self.lr, self.unit = data, seed, steps, lr, unit
         self.runs = {}  # {kind: train() history} of the finished runs
         self.summary = None
-        self.image, self._live = poster.image_widget(self.FIGSIZE), None
+        self.image = poster.image_widget(self.FIGSIZE)
+        # built while the learner reads (ui.prebuild), or when a run first draws
+        self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state,
+                                 text=self.text)
         self.slider = sliders.FloatSlider(value=strength, min=0.0, max=1.5, step=0.05,
                                           description="noise", continuous_update=False)
         self.slider.add_class("bn-noise-strength")
         self.readout = widgets.HTML(layout=widgets.Layout(height="48px"))
         self.readout.add_class("bn-noise-readout")
         name = poster.poster_key("nb03.noise", seed, steps, lr, unit, *data)
-        self.run = LiveRun(self._start, self._draw, params={"strength": strength},
+        self.run = LiveRun(self._start, self.figure, params={"strength": strength},
                            frame_seconds=0.1, on_done=self._done, lookup=self._lookup,
                            poster=poster.RunPosters(name, self.image, self.text))
         self.slider.observe(lambda change: self.run.restart(strength=change["new"]), "value")
@@ -66,28 +70,27 @@ class NoiseExplorer:
     def live(self):
         """The LiveFigure, built the first time it is needed; it then draws the last state shown
         (the stored end on show, if any), replacing the stored picture."""
-        if self._live is None:
-            from bn_core.ui.live import LiveFigure
+        return self.figure.live
 
-            live = LiveFigure(1, 3, figsize=self.FIGSIZE, widget=self.image)
-            titles = ["training loss", "test accuracy",
-                      f"layer 2's input: mean of unit {self.unit}"]
-            for ax, title in zip(live.axes, titles):
-                ax.set_title(title, fontsize=10)
-                ax.set_xlabel("step")
-                ax.set_xlim(0, self.steps)
-            live.axes[0].set(yscale="log", ylim=(0.01, 4))
-            live.axes[1].set_ylim(0, 1)
-            live.axes[2].set_ylim(-3, 5)
-            self.lines = {}
-            for kind in KINDS:
-                style = {"color": COLORS[kind], "label": LABELS[kind], "lw": 1.5}
-                self.lines[kind] = [live.animate(ax.plot([], [], **style)[0]) for ax in live.axes]
-            live.axes[0].legend(loc="lower left", fontsize=9)
-            self._live = live
-            if self.run.state is not None:
-                self._draw(self.run.state)
-        return self._live
+    def _build(self, image):
+        """The LiveFigure rendering into image, and draw(state) (for LazyFigure)."""
+        from bn_core.ui.live import LiveFigure
+
+        live = LiveFigure(1, 3, figsize=self.FIGSIZE, widget=image)
+        titles = ["training loss", "test accuracy", f"layer 2's input: mean of unit {self.unit}"]
+        for ax, title in zip(live.axes, titles):
+            ax.set_title(title, fontsize=10)
+            ax.set_xlabel("step")
+            ax.set_xlim(0, self.steps)
+        live.axes[0].set(yscale="log", ylim=(0.01, 4))
+        live.axes[1].set_ylim(0, 1)
+        live.axes[2].set_ylim(-3, 5)
+        self.lines = {}
+        for kind in KINDS:
+            style = {"color": COLORS[kind], "label": LABELS[kind], "lw": 1.5}
+            self.lines[kind] = [live.animate(ax.plot([], [], **style)[0]) for ax in live.axes]
+        live.axes[0].legend(loc="lower left", fontsize=9)
+        return live, lambda state: self._draw(live, state)
 
     def wait(self, timeout=None):
         """Block until the current run ends; return its summary (see update)."""
@@ -126,17 +129,14 @@ class NoiseExplorer:
         step = max(state[k]["step"] for k in KINDS if k in state)
         return noise_text(self.run.params["strength"], step, self.steps, curves, self.unit)
 
-    def _draw(self, state):
-        live = self.live
-        with self.image.hold_sync():  # the picture and its text in one message
-            describe(self.image, self.text(state))
-            for kind in KINDS:
-                if kind in state:
-                    s = state[kind]
-                    self._lines(kind, s["loss"][:s["step"]], s["eval_step"], s["test_acc"],
-                                so_far(state, kind, "watch", "step"),
-                                so_far(state, kind, "watch", "mean"))
-            live.refresh()
+    def _draw(self, live, state):
+        """Put state's curves on the figure (LazyFigure sets the text alternative with it)."""
+        for kind in KINDS:
+            if kind in state:
+                s = state[kind]
+                watch = [so_far(state, kind, "watch", f) for f in ("step", "mean")]
+                self._lines(kind, s["loss"][:s["step"]], s["eval_step"], s["test_acc"], *watch)
+        live.refresh()
 
     def _lines(self, kind, loss, eval_step, test_acc, watch_step, watch_mean):
         loss_line, acc_line, mean_line = self.lines[kind]

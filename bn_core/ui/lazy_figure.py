@@ -19,7 +19,7 @@ set in the same message as each picture drawn (numpy only: at open, too, with no
 
 import ipywidgets as widgets
 
-from bn_core.ui import poster, prebuild
+from bn_core.ui import first_draw, poster, prebuild
 from bn_core.ui.a11y import describe
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 
@@ -53,18 +53,21 @@ class LazyFigure:
             if self._ensure():
                 state = self._current()
                 if state is not None:
-                    self._draw(state)
+                    with first_draw.expecting(self.image, *first_draw.noted(self.image, state)):
+                        self._draw(state)  # a LiveRun's stored end: its kept first draw
         return self._live
 
     def __call__(self, state):
         """Draw `state` (building the figure first if needed)."""
         with DRAW_LOCK:
-            self._ensure()
-            if self.text is None:
-                return self._draw(state)
-            with self.image.hold_sync():  # the picture and its text in one message
-                describe(self.image, self.text(state))
-                return self._draw(state)
+            fresh = self._ensure()
+            noted = first_draw.noted(self.image, state) if fresh else (None, None)
+            with first_draw.expecting(self.image, *noted):
+                if self.text is None:
+                    return self._draw(state)
+                with self.image.hold_sync():  # the picture and its text in one message
+                    describe(self.image, self.text(state))
+                    return self._draw(state)
 
 
 class PosterPanel:

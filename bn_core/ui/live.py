@@ -39,6 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from bn_core.ui import first_draw, poster
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND  # noqa: F401  (importable from here as before)
 from bn_core.ui.poster import image_widget
 
@@ -63,7 +64,7 @@ class LiveFigure:
             raise ValueError(f"widget: got a {self.widget.width} x {self.widget.height} "
                              f"{self.widget.format} Image; expected {size[0]} x {size[1]} {fmt}")
         self.artists = []
-        self._background, self._laid_out = None, False
+        self._background, self._laid_out, self._rendered = None, False, False
 
     def animate(self, *artists):
         """Mark artists (lines, stairs, texts, collections) as the ones refresh() redraws."""
@@ -85,12 +86,23 @@ class LiveFigure:
 
     def _render(self):
         if self._background is None:
-            if not self._laid_out:  # the first draw solves the layout, then it stays put
-                self.figure.set_layout_engine("constrained")
-            self.canvas.draw()
+            # a fresh figure drawing a stored first picture: its kept layout and background
+            key, shown = (None if self._rendered else first_draw.expected(self.widget)) or (
+                None, None)
+            self.canvas.get_renderer()
+            kept = None if key is None else poster.stored_first_draw(key)
+            restored = kept is not None and first_draw.restore(self, kept)
+            if not restored:
+                if not self._laid_out:  # the first draw solves the layout, then it stays put
+                    self.figure.set_layout_engine("constrained")
+                self.canvas.draw()
+                if key is not None:
+                    poster.keep_first_draw(key, first_draw.encode(self))
             self.figure.set_layout_engine("none")
-            self._laid_out = True
+            self._laid_out = self._rendered = True
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            if restored and shown is not None and self.widget.value == shown:
+                return  # the picture on show is what this render would draw: nothing to send
         self.canvas.restore_region(self._background)
         for artist in self.artists:
             self.figure.draw_artist(artist)

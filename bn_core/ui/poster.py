@@ -32,7 +32,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from bn_core._cache_dir import cache_dir, make_dirs, trusted, use_version
-from bn_core.ui import prebuild
+from bn_core.ui import first_draw, prebuild
 from bn_core.ui.a11y import describe
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -128,24 +128,46 @@ def opening(image, key, draw):
     """What a figure shows at open: the stored picture `key` in `image` if there is one, else
     draw() (which renders into `image`, building the figure) and keep the picture for later."""
     if not show(image, key):
-        draw()
+        with first_draw.expecting(image, key):  # the figure's first draw is kept too
+            draw()
         store(key, image)
-    else:  # built while the learner reads, unless a move has drawn it first
+    else:  # built while the learner reads (from the kept first draw), unless a move drew it first
         shown = image.value
-        prebuild.later(image, draw, pending=lambda: image.value == shown)
+
+        def build():
+            with first_draw.expecting(image, key, shown):
+                draw()
+
+        prebuild.later(image, build, pending=lambda: image.value == shown)
 
 
 def store(key, image):
     """Keep the picture `image` (an ipywidgets.Image just drawn) as `key` for later kernels."""
     folder = _folder()
-    if folder is None or not image.value:
-        return
-    tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    if folder is not None and image.value:
+        write(folder / f"{key}.{image.format}", image.value)
+
+
+def stored_first_draw(key):
+    """The kept first draw of picture `key` (ui.first_draw: PNG bytes), or None."""
+    return _stored(f"{key}.first", "png")
+
+
+def keep_first_draw(key, data):
+    """Keep `data` (ui.first_draw.encode's PNG bytes, or None: nothing) as picture key's."""
+    folder = _folder()
+    if folder is not None and data:
+        write(folder / f"{key}.first.png", data)
+
+
+def write(path, data):
+    """Write bytes to path (in this version's folder) atomically: a reader sees all or nothing."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        if not make_dirs(folder):  # removed meanwhile by another checkout, and read-only now?
+        if not make_dirs(path.parent):  # removed meanwhile by another checkout, and read-only now?
             return
-        tmp.write_bytes(image.value)
-        os.replace(tmp, folder / f"{key}.{image.format}")  # atomic: a reader sees all or nothing
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
 
@@ -162,12 +184,13 @@ class RunPosters:
         return poster_key(self.name, *sorted(params.items()))
 
     def show(self, params, state=None):
-        if self.text is None or state is None:
-            return show(self.image, self.key(params))
         with self.image.hold_sync():  # the picture and its text in one message
             shown = show(self.image, self.key(params))
-            if shown:
+            if shown and self.text is not None and state is not None:
                 describe(self.image, self.text(state))
+        if state is not None:  # a figure built to draw this state draws this picture
+            first_draw.note(self.image, state, self.key(params), self.image.value if shown
+                            else None)
         return shown
 
     def store(self, params):

@@ -52,13 +52,18 @@ def _kernel():
 
 
 def later(image, build, pending=lambda: True):
-    """Queue build() for the figure shown in `image` for when the kernel is idle (once per image);
-    True if queued (False outside a kernel)."""
+    """Queue build() for the figure shown in `image` for when the kernel is idle (once per image:
+    a later call replaces the build queued for it, keeping its place); True if queued (False
+    outside a kernel)."""
     kernel = _kernel()
     if kernel is None:
         return False
     _hook(kernel.shell)
-    if not any(queued_image is image for queued_image, _, _ in _queue):
+    for i, (queued_image, _, _) in enumerate(_queue):
+        if queued_image is image:
+            _queue[i] = (image, build, pending)
+            break
+    else:
         _queue.append((image, build, pending))
     _state["last"] = time.monotonic()
     _schedule(kernel, IDLE)

@@ -27,14 +27,15 @@ figure's image shows it; `draw` is called first for a state not stored); the fir
 draws a stored end keeps its picture.
 
 Same seed, same numbers: the worker exhausts the same generator a blocking call would. The state
-passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"] for
-its readout (override `progress` for another layout).
+passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"].
+What the first run of a kernel pays once is paid while the learner reads (ui.warm_run).
 """
 
 import inspect
 import threading
 import time
 
+from bn_core.ui import prebuild, warm_run
 from bn_core.ui.interrupt import LIVE_RUNS, install_interrupt_handler
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 from bn_core.ui.palette import TEXT
@@ -59,21 +60,20 @@ class LiveRun:
                  on_done=None, progress=default_progress, lookup=None, poster=None):
         if frame_seconds <= 0:
             raise ValueError(f"frame_seconds: got {frame_seconds!r}; expected > 0")
-        self._start, self._draw, self._on_done = start, draw, on_done
+        self._start, self._draw, self._on_done, self.progress = start, draw, on_done, progress
         self._lookup = lookup  # lookup(params): a stored final state for params, or None
         self._poster = poster  # .show(params, state) -> True if a picture of the stored end shows
-        self.progress = progress
         self.params, self._opening = dict(params or {}), dict(params or {})  # warmed: kept
         self.frame_seconds = frame_seconds
         self.steps_per_frame = 0  # 0: a frame every frame_seconds, as fast as training goes
         self.completed = 0  # runs that reached their end (a test counts superseded runs with it)
         self.state = None  # the last state drawn
         self._run = None
-        self.controls = RunControls(self)
-        self.widget, self.readout, self.error = (self.controls.widget, self.controls.readout,
-                                                 self.controls.error)
+        self.controls = c = RunControls(self)
+        self.widget, self.readout, self.error = c.widget, c.readout, c.error
         LIVE_RUNS.add(self)
         install_interrupt_handler()
+        prebuild.later(warm_run, warm_run.warm)  # once per kernel (queued once)
         if autostart:
             self.restart()
 
