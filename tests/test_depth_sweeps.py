@@ -81,7 +81,7 @@ def test_the_sweep_streams_one_point_at_a_time():
 def test_small_batches_train_worse_with_bn():
     *_, state = batch_size_run()
     train = state["train_acc"][:, -1]  # (B,) after the last epoch, batch 4, 16, 64
-    assert train[0] < train[1] - 0.02  # measured 0.941 against 0.986
+    assert train[0] < train[1] - 0.02  # measured 0.941 or 0.913 (by the CPU) against 0.986
     assert np.all(np.isfinite(state["test_acc"])) and state["epoch"] == state["epochs"]
 
 

@@ -83,8 +83,11 @@ def test_the_unnormalised_measures_and_the_shorter_gradient(scapes):
 def test_ghost_batches_on_five_seeds():
     five = ghost_seeds()
     assert list(five["ghosts"]) == [2, 4, 8, 32] and five["train"].shape == (4, 5)
-    stated(five["train"][0], 0.75, 0.83, digits=2)  # ghost 2: "training accuracy 0.75 to 0.83"
-    stated(five["test"][0], 0.71, 0.80, digits=2)  # "test accuracy drops to 0.71 to 0.80"
+    # ghost 2 hangs on round-off (outputs of exactly +-1): the prose gives both CPUs' ranges,
+    # 0.75-0.83 / 0.77-0.85 (train) and 0.71-0.80 / 0.73-0.82 (test), and "below 0.9 on every seed"
+    train2, test2 = five["train"][0], five["test"][0]
+    assert 0.745 <= train2.min() and train2.max() < 0.855 and train2.max() < 0.9
+    assert 0.705 <= test2.min() and test2.max() < 0.825
     assert five["train"][1:].min() > 0.99  # ghosts 4 to 32 fit the training set
     stated(five["gap"][1:], 0.033, 0.053, digits=3)  # "all between 0.033 and 0.053"
     assert np.ptp(five["gap"][1:], axis=0).max() < 0.02  # "within 0.02 of each other" per seed
