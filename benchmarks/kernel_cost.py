@@ -25,6 +25,9 @@ import psutil
 from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from fresh_kernel import execute  # noqa: E402  (a cell run in a real kernel)
+
 STATE = ("import json, sys\nfrom bn_core.ui import prebuild\n"
          "print(json.dumps({'queued': prebuild.queued(), 'built': prebuild._state['built']}))")
 PROFILE = """
@@ -39,23 +42,6 @@ _out = io.StringIO()
 pstats.Stats(_profile, stream=_out).sort_stats("cumulative").print_stats({n})
 print(_out.getvalue())
 """
-
-
-def execute(client, code, timeout=600):
-    """Run code in the kernel; its stdout (raises on an error)."""
-    msg_id = client.execute(code)
-    out = []
-    while True:
-        msg = client.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind, content = msg["msg_type"], msg["content"]
-        if kind == "stream" and content["name"] == "stdout":
-            out.append(content["text"])
-        elif kind == "error":
-            raise AssertionError("\n".join(content["traceback"]))
-        elif kind == "status" and content["execution_state"] == "idle":
-            return "".join(out)
 
 
 def cells(number):
@@ -82,17 +68,17 @@ def one_kernel(number, profile=0):
     try:
         proc = psutil.Process(km.provisioner.process.pid)
         if profile:
-            execute(client, "from bn_core.ui import prebuild; prebuild.IDLE = 1e9")
+            execute(client, "from bn_core.ui import prebuild; prebuild.IDLE = 1e9", timeout=600)
         for source in cells(number):
-            execute(client, source)
+            execute(client, source, timeout=600)
         opened, mb_open = cpu(proc), proc.memory_info().rss / 2**20
         if profile:
-            print(execute(client, PROFILE.format(n=profile)))
+            print(execute(client, PROFILE.format(n=profile), timeout=600))
             return None
         deadline, state = time.monotonic() + 120, {}
         while time.monotonic() < deadline:  # a check is a cell: it makes the kernel busy again
             time.sleep(2.5)
-            state = json.loads(execute(client, STATE).strip().splitlines()[-1])
+            state = json.loads(execute(client, STATE, timeout=600).strip().splitlines()[-1])
             if state["queued"] == 0:
                 break
         return (opened, cpu(proc) - opened, state.get("built"), mb_open,

@@ -1,5 +1,6 @@
 """For the first-picture tests (tests/test_poster*.py): code run in a fresh interpreter, as a new
-learner's kernel would run it, with the cache at a given folder."""
+learner's kernel would run it, with the cache at a given folder; and code run in a real kernel
+(execute: tests/test_prebuild.py, benchmarks/kernel_cost.py)."""
 
 import json
 import os
@@ -23,3 +24,20 @@ def results_only(tmp_path_factory, code):
     report(code, cache)
     assert not (cache / "posters").exists()
     return cache
+
+
+def execute(client, code, timeout=120):
+    """Run code in a kernel (a jupyter_client client); its stdout (raises on an error)."""
+    msg_id = client.execute(code)
+    out = []
+    while True:
+        msg = client.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream" and content["name"] == "stdout":
+            out.append(content["text"])
+        elif kind == "error":
+            raise AssertionError("\n".join(content["traceback"]))
+        elif kind == "status" and content["execution_state"] == "idle":
+            return "".join(out)

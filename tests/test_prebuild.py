@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+from fresh_kernel import execute
 from jupyter_client.manager import start_new_kernel
 
 from bn_core.ui import prebuild
@@ -48,23 +49,6 @@ t0 = time.perf_counter(); explorer.gamma.value = 1.5; dt = time.perf_counter() -
 print(json.dumps({"move": dt, "changed": explorer.image.value != opened["explorer"],
                   "moved": explorer.image.value.hex()}))
 """
-
-
-def execute(client, code):
-    """Run code in the kernel; its stdout (raises on an error)."""
-    msg_id = client.execute(code)
-    out = []
-    while True:
-        msg = client.get_iopub_msg(timeout=120)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind, content = msg["msg_type"], msg["content"]
-        if kind == "stream" and content["name"] == "stdout":
-            out.append(content["text"])
-        elif kind == "error":
-            raise AssertionError("\n".join(content["traceback"]))
-        elif kind == "status" and content["execution_state"] == "idle":
-            return "".join(out)
 
 
 def report(client, code):
