@@ -28,8 +28,10 @@ opened = {"explorer": explorer.image.value, "compare": compare.image.value,
           "padding": padding.image.value}
 """
 STATE = """
-import json
+import gc, json
 print(json.dumps({"matplotlib": "matplotlib" in sys.modules, "queued": prebuild.queued(),
+                  "frozen at the last settle": prebuild._state["frozen"],
+                  "frozen now": gc.get_freeze_count(),
                   "built": prebuild._state["built"], "first draws": first_draw.counts,
                   "figures": [explorer._figure is not None, compare.figure.built,
                               padding.figure.built],
@@ -105,6 +107,10 @@ def test_nothing_is_built_while_cells_run_then_everything_once_idle(later_kernel
     assert state["matplotlib"] and state["figures"] == [True, True, True]
     assert state["queued"] == 0 and state["built"] == 3
     assert state["same"] == [True, True, True]  # built, each draws the picture on show
+    time.sleep(prebuild.IDLE + 0.5)  # idle with nothing left to build: collected and frozen
+    state = report(later_kernel, STATE)
+    assert state["frozen at the last settle"] > 50_000  # matplotlib, the figures, the widgets
+    assert state["frozen now"] == 0  # a cell that runs unfreezes (its garbage is collectable)
     # from the kept first draws (no layout solve, no full draw), to the same pixels
     assert state["first draws"] == {"kept": 0, "restored": 3}
     assert report(later_kernel, REDRAW) == [True, True, True]

@@ -16,11 +16,21 @@ Why the kernel's thread and not a worker thread: a panel builds its figure on fi
 control's callback; one thread doing both means no figure is ever built twice or drawn from two
 threads, and a queued build whose figure the learner built meanwhile is skipped (pending()).
 
+Once every figure is built, the kernel imports what ipywidgets' interactive_output imports at its
+first call (matplotlib_inline, pyplot: ~90 ms that notebook 03's, 04's and 05's first taps paid),
+collects its garbage and freezes what is left (gc.freeze):
+the objects a kernel holds by then (matplotlib, the figures, the widgets: ~150k) are no longer
+scanned by Python's full collections, which otherwise came every few taps and took ~60 ms each
+(measured in the kernel during notebook 03's taps); a cell that runs unfreezes them (a re-run
+panel's old figures must stay collectable), and the kernel freezes again once idle.
+
 Only in a Jupyter kernel (JupyterLab, Voila, nbval): scripts, tests and the warm step queue
 nothing. BN_CORE_PREBUILD=off turns it off (the figures are then built at the first move, as
 before).
 """
 
+import contextlib
+import gc
 import logging
 import os
 import sys
@@ -34,7 +44,8 @@ GAP = 0.02  # s between two builds: the messages that arrived meanwhile are hand
 
 log = logging.getLogger(__name__)
 _queue = deque()  # (image, build, pending), in the order the page shows them
-_state = {"shell": None, "busy": False, "last": 0.0, "scheduled": False, "built": 0}
+_state = {"shell": None, "busy": False, "last": 0.0, "scheduled": False, "built": 0,
+          "settled": False, "frozen": 0}  # frozen: objects gc.freeze() moved at the last settle
 
 
 def enabled():
@@ -81,10 +92,40 @@ def _hook(shell):
 
 def _cell_starts(*_info):
     _state["busy"] = True
+    if _state["settled"]:  # what the cell drops (a panel run again) must be collectable
+        gc.unfreeze()
+        _state["settled"] = False
 
 
 def _cell_ends(*_result):
     _state["busy"], _state["last"] = False, time.monotonic()
+    kernel = _kernel()
+    if kernel is not None:
+        _schedule(kernel, IDLE)  # once idle again: build what the cell queued, then settle
+
+
+def _settle():
+    """Nothing left to build: import what a first move would, collect the garbage now, while the
+    learner reads, then freeze the survivors (see the module's docstring), so that no tap pays for
+    a full collection."""
+    _first_call_imports()
+    gc.collect()
+    gc.freeze()
+    _state["settled"], _state["frozen"] = True, gc.get_freeze_count()
+
+
+def _first_call_imports():
+    """ipywidgets' interactive_output (its Output widget: notebooks 03 to 05) imports
+    matplotlib_inline and pyplot at its first call once matplotlib is loaded (~90 ms of a first
+    tap); imported now where the page has one (elsewhere it would only cost the kernel)."""
+    if "matplotlib" not in sys.modules:
+        return
+    from ipywidgets import Output
+    from ipywidgets.widgets import widget
+
+    if any(isinstance(w, Output) for w in list(getattr(widget, "_instances", {}).values())):
+        with contextlib.suppress(ImportError):
+            import matplotlib_inline.backend_inline  # noqa: F401
 
 
 def _schedule(kernel, delay):
@@ -97,11 +138,14 @@ def _turn():
     """One turn: build the next queued figure if the kernel is idle, then schedule the next."""
     _state["scheduled"] = False
     kernel = _kernel()
-    if kernel is None or not _queue:
+    if kernel is None or (not _queue and _state["settled"]):
         return
     wait = IDLE - (time.monotonic() - _state["last"])
     if _state["busy"] or wait > 0:
         _schedule(kernel, max(wait, 0.1))
+        return
+    if not _queue:
+        _settle()
         return
     if not DRAW_LOCK.acquire(blocking=False):  # a training run is drawing: after it
         _schedule(kernel, 0.1)
@@ -115,8 +159,7 @@ def _turn():
         log.debug("building a figure in the background failed", exc_info=True)
     finally:
         DRAW_LOCK.release()
-    if _queue:
-        _schedule(kernel, GAP)
+    _schedule(kernel, GAP)  # the next figure, or the settle once there is none
 
 
 def drain():
