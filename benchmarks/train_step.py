@@ -8,9 +8,7 @@ baseline is the same network without BN, timed interleaved with the BN one in th
 script prints median ms per step and the ratio BN / no BN, then the probe forward the recorders
 add per step, then the seconds compare_bn() takes at its defaults (both networks, 1000 steps), and
 the streamed run notebook 02's lr slider starts (compare_bn_steps(lr=0.4) consumed to its end, as a
-LiveRun does): wall and CPU seconds, median of --runs (issue 22: the slider settles <= 2 s), its two
-networks stepped in two threads (bn_core.lockstep, as the notebook runs them) and, interleaved in
-the same run as the baseline, in one.
+LiveRun does): wall and CPU seconds, median of --runs (issue 22: the slider settles <= 2 s).
 """
 
 import os
@@ -23,7 +21,6 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from bn_core import lockstep  # noqa: E402
 from bn_core.data import load_digits_split  # noqa: E402
 from bn_core.experiments.what_stays_put import compare_bn, compare_bn_steps  # noqa: E402
 from bn_core.nn import mlp, softmax_cross_entropy  # noqa: E402
@@ -40,20 +37,16 @@ def step(model, opt, xb, yb):
 
 
 def streamed_run(runs, lr=0.4):
-    """{threads: (median wall s, median CPU s)} of compare_bn_steps(lr) consumed to its end, its
-    networks in two threads and in one (interleaved), and the load."""
+    """Median wall and CPU seconds of compare_bn_steps(lr) consumed to its end, and the load."""
     data = load_digits_split()
-    times = {2: [], 1: []}
-    cores = lockstep._cores
+    walls, cpus = [], []
     for _ in range(runs):
-        for threads in times:
-            lockstep._cores = cores if threads == 2 else (lambda: 1)  # 1: no helper thread
-            wall, cpu = time.perf_counter(), time.process_time()
-            for _state in compare_bn_steps(lr=lr, data=data):
-                pass
-            times[threads].append((time.perf_counter() - wall, time.process_time() - cpu))
-    lockstep._cores = cores
-    return {k: tuple(np.median(v, axis=0)) for k, v in times.items()}, os.getloadavg()[0]
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _state in compare_bn_steps(lr=lr, data=data):
+            pass
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return float(np.median(walls)), float(np.median(cpus)), os.getloadavg()[0]
 
 
 def main(repeats, streamed):
@@ -86,12 +79,9 @@ def main(repeats, streamed):
     total = time.perf_counter() - t
     per_run = ", ".join(f"{k} {r['seconds']:.2f} s" for k, r in runs.items())
     print(f"compare_bn() at its defaults (1000 steps, with recorders): {total:.2f} s ({per_run})")
-    times, load = streamed_run(streamed)
-    print(f"compare_bn_steps(lr=0.4) streamed to its end, median of {streamed} "
-          f"(load average {load:.2f}), on {lockstep._cores()} cores:")
-    for threads, (wall, cpu) in times.items():
-        print(f"  networks in {threads} thread(s): wall {wall:.2f} s, CPU {cpu:.2f} s")
-    print(f"  wall ratio two threads / one: {times[2][0] / times[1][0]:.2f}")
+    wall, cpu, load = streamed_run(streamed)
+    print(f"compare_bn_steps(lr=0.4) streamed to its end, median of {streamed}: wall {wall:.2f} s, "
+          f"CPU {cpu:.2f} s (load average {load:.2f})")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import time
 import numpy as np
 
 from bn_core.data import minibatches
-from bn_core.lockstep import lockstep  # noqa: F401  (importable from here as before)
 from bn_core.nn import softmax_cross_entropy
 from bn_core.optim import SGD
 from bn_core.record import (  # noqa: F401  (the recorders, importable from here as before)
@@ -168,6 +167,24 @@ def train_steps(model, data, steps, batch_size, lr, rng, momentum=0.0, eval_ever
             return
         state["step"] = t + 1
         yield state
+
+
+def lockstep(runs, state):
+    """Step several train_steps generators in one loop: one step of each per iteration, so their
+    curves grow side by side. runs: {name: generator}; each generator keeps its own rng, so the
+    numbers are those of separate runs. Yields `state` (updated in place) after every step:
+    state[name] is that run's train_steps state, state["step"] the most steps any has done. A run
+    that diverges stops; the others go on."""
+    live = dict(runs)
+    while live:
+        for name in list(live):
+            try:
+                state[name] = next(live[name])
+            except StopIteration:
+                del live[name]
+        if live:
+            state["step"] = max(state[name]["step"] for name in runs)
+            yield state
 
 
 def history(state):

@@ -19,12 +19,13 @@ notebook 02: the next Linear sees sigmoid(y), not y).
 Shapes: T steps, D = 100 features, R = T + 1 records.
 """
 
+from itertools import zip_longest
+
 import numpy as np
 
 from bn_core.data import load_digits_split
 from bn_core.experiments.what_stays_put import distribution_change, moving_average
 from bn_core.layers import BatchNorm1d, MeanOnlyBatchNorm1d
-from bn_core.lockstep import lockstep
 from bn_core.nn import Activation, mlp
 from bn_core.train import LayerStats, history, train_steps
 
@@ -57,10 +58,11 @@ def freeze_steps(lr=0.5, steps=200, batch_size=60, seed=0, kinds=KINDS, data=Non
         runs[kind] = train_steps(model, data, steps, batch_size, lr, batches,
                                  eval_every=eval_every, record=record)
     state = {"step": 0, "steps": steps, "runs": {}}
-    # the runs share no generator (each its own minibatch rng): two at a time in a second thread
-    for both in lockstep(runs, {}, threads=2):
-        state["runs"].update((kind, both[kind]) for kind in kinds if kind in both)
-        state["step"] = both["step"]
+    for states in zip_longest(*runs.values()):
+        for kind, run in zip(kinds, states, strict=True):
+            if run is not None:
+                state["runs"][kind] = run
+        state["step"] = max(run["step"] for run in state["runs"].values())
         yield state
 
 

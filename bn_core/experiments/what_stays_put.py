@@ -53,7 +53,7 @@ def compare_bn_steps(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 
         runs[key] = train_steps(model, data, steps, batch_size, lr, np.random.default_rng(seed + 1),
                                 momentum=momentum, eval_every=10, record=record)
         models[key] = model
-    yield from lockstep(runs, {"step": 0, "steps": steps, "models": models}, threads=2)
+    yield from lockstep(runs, {"step": 0, "steps": steps, "models": models})
 
 
 @disk_cached  # one training per code version and arguments, shared by every kernel
