@@ -38,7 +38,7 @@ def naive_update(base, gamma, n):
     """One move the naive way: compute, new figure, hist + scatter per panel, PNG bytes."""
     f = explore(base, gamma=gamma, n=n)
     fig, axes = plt.subplots(2, 3, figsize=(11, 6), dpi=80, layout="constrained")
-    for k, a in enumerate((f.z, f.x_hat, f.y)):
+    for k, a in enumerate((f.x, f.x_hat, f.y)):
         axes[0, k].hist(a.ravel(), bins=80)
         axes[1, k].scatter(a.mean(axis=0), a.std(axis=0), s=14)
     buf = io.BytesIO()
