@@ -8,22 +8,6 @@ import textwrap
 import fresh_kernel
 import pytest
 
-# The results notebooks 03 and 04 read at open (what bn_core.experiments.warm should compute).
-WARM = """
-import numpy as np
-from bn_core.data import load_digits_split
-from bn_core.experiments import backward, smoothness
-from bn_core.experiments.cache import cached, final_state
-data = load_digits_split()
-cached(final_state, steps_fn=smoothness.noise_steps, data=data, kinds=("plain", "bn", "noisy"),
-       steps=400, lr=0.5, seed=0, strength=0.5, watch=1)
-smoothness.seeded_lr_sweep(data, np.geomspace(0.03, 30, 9), steps=150, seed=0,
-                           kinds=("plain", "bn", "bn_after"), activation="relu")
-smoothness.landscapes(data, ("plain", "bn"), steps=300, lr=0.1, seed=0,
-                      step_sizes=(0.05, 0.1, 0.2, 0.4))
-backward.backward_timing(n=256, d=512)
-"""
-
 # What the notebooks run when they open (same seeds and calls as their cells), then a report.
 OPEN = """
 import json, sys, time
@@ -82,9 +66,9 @@ def run_open(cache, then=""):
 
 
 @pytest.fixture(scope="module")
-def opened(tmp_path_factory):
+def opened(tmp_path_factory, warm_cache):
     """The warmed results, a first kernel (draws and stores every picture), then a second one."""
-    cache = fresh_kernel.results_only(tmp_path_factory, WARM)
+    cache = fresh_kernel.results_only(tmp_path_factory, warm_cache)
     first = run_open(cache)
     second = run_open(cache, then=MOVE)
     return cache, first, second

@@ -8,18 +8,6 @@ everything is computed and drawn at open, to the same bytes and numbers."""
 import fresh_kernel
 import pytest
 
-# The results the notebooks look up at open (the calls proposed for experiments/warm.py DEFAULTS)
-WARM = """
-from bn_core.experiments import coupling, inference
-from bn_core.experiments.cache import cached, final_state
-inference.trained_mlp(seed=0)
-inference.trained_mlp(seed=1, train_seed=2, momentum=0.01)
-cached(final_state, steps_fn=coupling.ghost_experiment_steps,
-       seeds=coupling.notebook_ghost_seeds(), ghosts=(2, 4, 8, 32))
-from bn_core.experiments.seeds import ghost_seeds
-ghost_seeds()  # notebook 06's five-seed cell
-"""
-
 # Every code cell of a notebook, in order, in one namespace (as its kernel runs them)
 RUN = """
 import hashlib, json, sys, time
@@ -97,9 +85,9 @@ def kernel(nb, cache, then=""):
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
+def cache(tmp_path_factory, warm_cache):
     """A cache holding the warm results, no picture yet."""
-    return fresh_kernel.results_only(tmp_path_factory, WARM)
+    return fresh_kernel.results_only(tmp_path_factory, warm_cache)
 
 
 @pytest.fixture(scope="module", params=["05", "06"])

@@ -13,20 +13,6 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
-# The results notebook 08 looks up when it opens (bn_core.experiments.warm should add them).
-WARM_RESULTS = """
-from bn_core.experiments import depth, depth_bias, depth_sweeps
-from bn_core.experiments.cache import cached, final_state
-cached(final_state, steps_fn=depth.depth_run, depth=8, gain=5 / 3, activation="tanh", bn="off",
-       steps=300)
-cached(final_state, steps_fn=depth_sweeps.batch_size_run)
-cached(final_state, steps_fn=depth_sweeps.weight_scale_sweep)
-for bn in ("off", "before"):
-    for gain in (0.5, 5 / 3, 5):
-        depth.at_init(bn=bn, gain=gain)
-depth_bias.redundant_bias()
-"""
-
 REPORT = {
     "07": """
         images = {"tables": tables_picture().data, "cubes": cubes_picture(groups=3).data,
@@ -57,9 +43,9 @@ report = {"matplotlib": "matplotlib" in sys.modules,
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    """A cache with notebook 08's results (no picture yet)."""
-    return fresh_kernel.results_only(tmp_path_factory, WARM_RESULTS)
+def cache(tmp_path_factory, warm_cache):
+    """A cache with the warm results, notebook 08's among them (no picture yet)."""
+    return fresh_kernel.results_only(tmp_path_factory, warm_cache)
 
 
 SECOND = {

@@ -1,0 +1,62 @@
+"""The session's warm cache (tests/warm_cache.py): started in the background once the tests are
+collected, if any of them needs it; the modules that need it run after the others, so that the
+warm-up (one core, about 3 minutes from cold) overlaps the tests that do not need it.
+
+Fixtures: `warm_cache` (folder, what warm printed): a cache warmed from empty this session (copy
+it, never write to it); `warm_default_cache`: the cache in use, holding what it has (the browser
+tests' servers and the web book read it; nbval's notebooks/ too, seeded before their first cell).
+"""
+
+import pytest
+import warm_cache as warm
+
+NAME = "bn-session-warm"
+NEEDS = {"warm_cache", "warm_default_cache"}
+
+
+class SessionWarmPlugin:
+    def __init__(self):
+        self.warm = warm.SessionWarm()
+
+    @staticmethod
+    def notebook(item):
+        return item.path.suffix == ".ipynb"  # a cell of nbval's notebooks/ (the cache in use)
+
+    def needs(self, item):
+        return self.notebook(item) or bool(NEEDS & set(getattr(item, "fixturenames", ())))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        """Modules that need the warm cache last (module by module, in order), the notebooks
+        at the very end; start the warm-up now if any does."""
+        needing = {item.path for item in items if self.needs(item)}
+        rank = {item.path: 2 if self.notebook(item) else 1 if item.path in needing else 0
+                for item in items}
+        items.sort(key=lambda item: rank[item.path])  # stable: each module keeps its order
+        if needing and not config.option.collectonly:
+            self.warm.start()
+
+    def pytest_runtest_setup(self, item):
+        if self.notebook(item):
+            self.warm.seed_default()
+
+    def pytest_unconfigure(self):
+        self.warm.stop()
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(SessionWarmPlugin(), NAME)
+
+
+@pytest.fixture(scope="session")
+def warm_cache(pytestconfig):
+    """(folder, stdout) of `python -m bn_core.panels.warm` run from an empty folder this session.
+    Start a test's cache from warm.copy_cache / warm.copy_results of it: never write to it."""
+    return pytestconfig.pluginmanager.get_plugin(NAME).warm.wait()
+
+
+@pytest.fixture(scope="session")
+def warm_default_cache(pytestconfig):
+    """The cache in use (None when off) holding the session's warm results and pictures."""
+    pytestconfig.pluginmanager.get_plugin(NAME).warm.seed_default()
+    return warm.cache_dir()
