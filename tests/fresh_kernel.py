@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+
+_BESIDE = ThreadPoolExecutor(1)  # one interpreter beside the test's own: two cores
 
 
 def report(code, cache, cwd=None, args=()):
@@ -16,6 +19,12 @@ def report(code, cache, cwd=None, args=()):
     assert out.returncode == 0, out.stderr[-3000:]
     lines = out.stdout.splitlines()
     return json.loads(lines[-1]) if lines else None
+
+
+def beside(code, cache, **kwargs):
+    """report(code, cache, ...) started now in the background, one at a time (a test's kernels
+    run in the foreground meanwhile: the other core); a Future of the report."""
+    return _BESIDE.submit(report, code, cache, **kwargs)
 
 
 def results_only(tmp_path_factory, warm_cache):

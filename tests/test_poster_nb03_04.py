@@ -60,22 +60,24 @@ report["noise moved"] = [explorer.readout.value, explorer.image.value != before[
 """
 
 
-def run_open(cache, then=""):
-    """The report of OPEN (then `then`) in a fresh kernel-like interpreter."""
-    return fresh_kernel.report(OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))", cache)
+def code(then=""):
+    """OPEN (then `then`), then the report printed."""
+    return OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))"
 
 
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory, warm_cache):
-    """The warmed results, a first kernel (draws and stores every picture), then a second one."""
+    """The warmed results, a first kernel (draws and stores every picture), then a second one;
+    beside them, a kernel with the cache off."""
+    off = fresh_kernel.beside(code(), "off")
     cache = fresh_kernel.results_only(tmp_path_factory, warm_cache)
-    first = run_open(cache)
-    second = run_open(cache, then=MOVE)
-    return cache, first, second
+    first = fresh_kernel.report(code(), cache)
+    second = fresh_kernel.report(code(then=MOVE), cache)
+    return cache, first, second, off
 
 
 def test_the_first_kernel_draws_and_stores_every_picture(opened):
-    cache, first, _ = opened
+    cache, first, _, _ = opened
     assert first["matplotlib"]
     files = [p.name for p in (cache / "posters").glob("*/*.*")]
     stored = sorted(name.split("-")[0] for name in files if ".first." not in name)
@@ -87,7 +89,7 @@ def test_the_first_kernel_draws_and_stores_every_picture(opened):
 
 
 def test_a_later_kernel_shows_them_without_matplotlib_or_training(opened):
-    _, first, second = opened
+    _, first, second, _ = opened
     assert not second["matplotlib"]
     for key in ("images", "pictures", "summary", "timing", "readouts"):
         assert second[key] == first[key], key
@@ -97,7 +99,7 @@ def test_a_later_kernel_shows_them_without_matplotlib_or_training(opened):
 
 
 def test_the_figures_built_at_the_first_move_draw_the_stored_pictures_then_follow(opened):
-    _, first, second = opened
+    _, first, second, _ = opened
     assert second["rebuilt"] == {"noise": True, "scale": True, "nb04 scale": True}
     assert second["matplotlib after"]
     readout, changed = second["scale moved"]
@@ -109,8 +111,8 @@ def test_the_figures_built_at_the_first_move_draw_the_stored_pictures_then_follo
 
 
 def test_with_the_cache_off_everything_is_computed_and_drawn_at_open(opened):
-    _, first, _ = opened
-    off = run_open("off")
+    _, first, _, off = opened
+    off = off.result()
     assert off["matplotlib"]
     assert off["summary"] == first["summary"] and off["readouts"] == first["readouts"]
     assert off["images"] == first["images"] and off["pictures"] == first["pictures"]

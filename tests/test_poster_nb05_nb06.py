@@ -78,10 +78,10 @@ report["readout"] = [panels["outlier"].data["moved"], panels["sampling"].data["n
 PATHS = {"05": "05_train_vs_inference.ipynb", "06": "06_batch_couples_examples.ipynb"}
 
 
-def kernel(nb, cache, then=""):
-    """Run notebook nb's cells (and `then`) in a fresh interpreter with the cache at `cache`."""
-    return fresh_kernel.report(RUN + REPORT[nb] + then + "\nprint(json.dumps(report))", cache,
-                               args=[PATHS[nb]])
+def kernel(nb, cache, then="", run=fresh_kernel.report):
+    """Run notebook nb's cells (and `then`) in a fresh interpreter with the cache at `cache`
+    (`run`: fresh_kernel.report, or .beside for a Future of the report)."""
+    return run(RUN + REPORT[nb] + then + "\nprint(json.dumps(report))", cache, args=[PATHS[nb]])
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +92,12 @@ def cache(tmp_path_factory, warm_cache):
 
 @pytest.fixture(scope="module", params=["05", "06"])
 def kernels(request, cache):
-    """The first kernel (draws, stores), a later one (reads, then moves), one with the cache off."""
+    """The first kernel (draws, stores), a later one (reads, then moves), one with the cache off
+    (beside them)."""
     nb = request.param
+    off = kernel(nb, "off", run=fresh_kernel.beside)
     first = kernel(nb, cache)
-    return nb, cache, first, kernel(nb, cache, MOVES[nb]), kernel(nb, "off")
+    return nb, cache, first, kernel(nb, cache, MOVES[nb]), off.result()
 
 
 def test_the_first_kernel_draws_and_stores_every_picture(kernels):

@@ -32,14 +32,22 @@ def notebook_code(name):
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
 
 
-def run(name, cache, then="", before=""):
-    """Run `before`, notebook `name`'s cells and `then` in a fresh interpreter; its report."""
+def run(name, cache, then="", before="", via=fresh_kernel.report):
+    """Run `before`, notebook `name`'s cells and `then` in a fresh interpreter; its report
+    (`via` fresh_kernel.beside: a Future of it)."""
     code = "\n".join([before, notebook_code(name), textwrap.dedent(REPORT[name]), """
 import sys, json
 report = {"matplotlib": "matplotlib" in sys.modules,
           "images": {k: v.hex() for k, v in images.items()}}
 """, textwrap.dedent(then), "print(json.dumps(report))"])
-    return fresh_kernel.report(code, cache, cwd=NOTEBOOKS)
+    return via(code, cache, cwd=NOTEBOOKS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def off():
+    """The notebooks run with the cache off, from the module's start, beside its other kernels:
+    {name: a Future of the report}."""
+    return {name: run(name, "off", via=fresh_kernel.beside) for name in ("07", "08")}
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +101,8 @@ def test_a_later_kernel_shows_the_stored_pictures_without_matplotlib(cache, name
 
 
 @pytest.mark.parametrize("name", ["07", "08"])
-def test_with_the_cache_off_everything_is_drawn_at_open(name):
-    report = run(name, "off")
+def test_with_the_cache_off_everything_is_drawn_at_open(name, off):
+    report = off[name].result()
     assert report["matplotlib"]
     assert all(len(v) > 2 * 2000 for k, v in report["images"].items() if k != "table")
 
