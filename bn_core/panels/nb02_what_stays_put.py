@@ -153,6 +153,9 @@ class WhatStaysPut:
     def _draw(self, state):
         """One frame: every figure gets the curves so far, one at a time (LiveRun holds DRAW_LOCK
         for each, and lets a control's callback in between)."""
+        if "stored" in state:  # a stored run: one figure per part, a newer tap stops it
+            yield from self._show_runs(state["stored"], self.run.params["lr"], note=STORED_NOTE)
+            return
         if state["step"] == state["steps"]:
             return  # the last state: _done draws it with its exact limits, once
         described = texts.figure_texts_so_far(state, self.experiment["unit"])
@@ -168,8 +171,7 @@ class WhatStaysPut:
     def _done(self, state):
         """The run reached its end: the whole curves, on the limits grown while it trained where
         they fit them well (no full redraw), and the final numbers. A stored run: its figures."""
-        if "stored" in state:
-            self.show_runs(state["stored"], self.run.params["lr"], note=STORED_NOTE)
+        if "stored" in state:  # _draw has shown it
             self.completed.value = f"runs completed: {self.run.completed}"
             return
         self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
@@ -183,6 +185,11 @@ class WhatStaysPut:
         """Every figure and the status for finished histories {"plain": ..., "bn": ...}.
         streamed: the figures have just streamed this run (the scrub figure has every snapshot).
         A figure not built yet shows its stored picture for these histories, if there is one."""
+        for _part in self._show_runs(runs, lr, note, streamed):
+            pass
+
+    def _show_runs(self, runs, lr, note="", streamed=False):
+        """show_runs() one figure at a time: a generator that yields after each (~0.25 s each)."""
         self.runs = runs
         described = texts.figure_texts(runs, self.experiment["unit"])
         described["scrub"] = texts.scrub_text(*texts.last_snapshot_stats(runs))
@@ -199,6 +206,7 @@ class WhatStaysPut:
                     figure.update(runs, streamed)
                 elif not streamed:
                     figure.update(runs)
+            yield
         if "scrub" in self._figures:
             self.show_step(self.step.value)
         else:  # the stored picture shows the last snapshot
