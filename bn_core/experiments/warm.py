@@ -72,12 +72,17 @@ DEFAULTS = {
 
 
 # Every value of a training control whose runs take seconds: a tap shows the stored run at once
-# (the learner presses play to watch it train); ~1.5 CPU-min more for a cold cache.
+# (the learner presses play to watch it train); ~2 CPU-min more for a cold cache.
 GRIDS = {
     "02 lr grid": lambda: [what_stays_put.compare_bn(lr=lr, steps=1000, seed=0)
                            for lr in what_stays_put.lr_grid()],
     "02 freeze lr grid": lambda: [cached(final_state, steps_fn=freeze.freeze_steps, lr=lr,
                                          steps=200, seed=0) for lr in what_stays_put.lr_grid()],
+    # notebook 03's noise slider re-trains BN + noise only (the other two are its first run's)
+    "03 noise grid": lambda: [cached(final_state, steps_fn=smoothness.noise_steps,
+                                     data=load_digits_split(), kinds=("noisy",), steps=400, lr=0.5,
+                                     seed=0, strength=strength, watch=1)
+                              for strength in smoothness.NOISE_STRENGTHS],
 }
 
 

@@ -1,16 +1,20 @@
-"""Notebook 02's lr sliders and their warmed runs: the grid the warm step trains is every value the
-sliders offer (snapped as they show them), and a tap to a warmed lr shows that run at once, equal to
-the run play then trains live."""
+"""The training sliders' warmed runs (notebook 02's lr, notebook 03's noise): the grid the warm step
+trains is every value the sliders offer (snapped as they show them), and a tap to a warmed value
+shows that run at once, equal to the run play then trains live."""
 
 import math
 
 import numpy as np
 import pytest
 
+from bn_core.data import load_digits_split
 from bn_core.experiments import warm
+from bn_core.experiments.cache import cached, final_state
+from bn_core.experiments.smoothness import NOISE_STRENGTHS, noise_steps
 from bn_core.experiments.what_stays_put import KEYS, LR_SLIDER, compare_bn, lr_grid, snap_lr
 from bn_core.panels.nb02_forum import _lr_slider
 from bn_core.panels.nb02_what_stays_put import STORED_NOTE, WhatStaysPut
+from bn_core.panels.nb03_why_bn_helps import NoiseExplorer
 
 
 def test_the_grid_is_every_value_of_the_sliders_snapped_as_they_show_it():
@@ -27,17 +31,24 @@ def test_the_grid_is_every_value_of_the_sliders_snapped_as_they_show_it():
             assert snap_lr(math.exp(position * math.log(10))) == lr
 
 
-def test_the_warm_step_trains_the_grid_unless_told_not_to(monkeypatch):
+def test_the_warm_step_trains_the_grids_unless_told_not_to(monkeypatch):
     asked = []
     monkeypatch.setattr(warm.what_stays_put, "compare_bn", lambda **kw: asked.append(kw))
     monkeypatch.setattr(warm, "cached", lambda fn, **kw: asked.append(kw))
     monkeypatch.setattr(warm, "DEFAULTS", {})
     assert warm.warm(grids=False) == [] and asked == []
-    assert warm.warm() == ["02 lr grid", "02 freeze lr grid"]
-    lrs = [kw["lr"] for kw in asked]
-    assert lrs == list(lr_grid()) * 2  # what_stays_put, then the forum's four networks
-    assert {kw["steps"] for kw in asked[:19]} == {1000}
-    assert {kw["steps"] for kw in asked[19:]} == {200}
+    assert warm.warm() == ["02 lr grid", "02 freeze lr grid", "03 noise grid"]
+    lrs, noise = asked[:38], asked[38:]
+    assert [kw["lr"] for kw in lrs] == list(lr_grid()) * 2  # what_stays_put, the forum's four
+    assert {kw["steps"] for kw in lrs[:19]} == {1000} and {kw["steps"] for kw in lrs[19:]} == {200}
+    assert [kw["strength"] for kw in noise] == list(NOISE_STRENGTHS)
+    assert {kw["kinds"] for kw in noise} == {("noisy",)}  # the slider re-trains BN + noise only
+
+
+def test_the_noise_grid_is_the_sliders_values_as_it_shows_them():
+    assert NOISE_STRENGTHS[0] == 0.0 and NOISE_STRENGTHS[-1] == 1.5 and len(NOISE_STRENGTHS) == 31
+    for k, strength in enumerate(NOISE_STRENGTHS):
+        assert round(k * 0.05, 2) == strength == round(float(f"{k * 0.05:.2f}"), 2)
 
 
 @pytest.fixture
@@ -72,3 +83,23 @@ def test_a_tap_to_an_lr_not_stored_trains(cache):
     dash.restart(0.2)
     runs = dash.wait(60)
     assert "stored" not in dash.run.state and runs["bn"]["test_acc"].shape == (4,)
+
+
+def test_a_noise_tap_to_a_stored_strength_shows_it_without_training(cache):
+    data = load_digits_split()
+    explorer = NoiseExplorer(data, seed=7, steps=30)  # its first run trains every kind
+    explorer.wait(60)
+    slider = explorer.slider
+    assert (slider.min, slider.max, slider.step) == (NOISE_STRENGTHS[0], NOISE_STRENGTHS[-1], 0.05)
+    started = []
+    start = explorer.run._start
+    explorer.run._start = lambda **params: started.append(params) or start(**params)
+    stored = cached(final_state, steps_fn=noise_steps, data=data, kinds=("noisy",), steps=30,
+                    lr=0.5, seed=7, strength=0.3, watch=1)  # as the warm step stores the grid
+    explorer.slider.value = 0.30000000000000004  # a value the slider may send
+    summary = explorer.wait(60)
+    assert started == [] and explorer.run.params["strength"] == 0.3
+    np.testing.assert_array_equal(explorer.runs["noisy"]["loss"], stored["noisy"]["loss"])
+    explorer.slider.value = 0.35  # not stored: trains BN + noise
+    explorer.wait(60)
+    assert started == [{"strength": 0.35}] and summary.keys() == explorer.summary.keys()
