@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 
 from bn_core.data import load_digits_split
-from bn_core.experiments import warm
+from bn_core.experiments import depth, warm
 from bn_core.experiments.cache import cached, final_state
 from bn_core.experiments.smoothness import NOISE_STRENGTHS, noise_steps
 from bn_core.experiments.what_stays_put import KEYS, LR_SLIDER, compare_bn, lr_grid, snap_lr
 from bn_core.panels.nb02_forum import _lr_slider
 from bn_core.panels.nb02_what_stays_put import STORED_NOTE, WhatStaysPut
 from bn_core.panels.nb03_why_bn_helps import NoiseExplorer
+from bn_core.panels.nb08_depth import depth_panel
 
 
 def test_the_grid_is_every_value_of_the_sliders_snapped_as_they_show_it():
@@ -37,12 +38,15 @@ def test_the_warm_step_trains_the_grids_unless_told_not_to(monkeypatch):
     monkeypatch.setattr(warm, "cached", lambda fn, **kw: asked.append(kw))
     monkeypatch.setattr(warm, "DEFAULTS", {})
     assert warm.warm(grids=False) == [] and asked == []
-    assert warm.warm() == ["02 lr grid", "02 freeze lr grid", "03 noise grid"]
-    lrs, noise = asked[:38], asked[38:]
+    assert warm.warm() == ["02 lr grid", "02 freeze lr grid", "03 noise grid", "08 depth grid"]
+    lrs, noise, depths = asked[:38], asked[38:69], asked[69:]
     assert [kw["lr"] for kw in lrs] == list(lr_grid()) * 2  # what_stays_put, the forum's four
     assert {kw["steps"] for kw in lrs[:19]} == {1000} and {kw["steps"] for kw in lrs[19:]} == {200}
     assert [kw["strength"] for kw in noise] == list(NOISE_STRENGTHS)
     assert {kw["kinds"] for kw in noise} == {("noisy",)}  # the slider re-trains BN + noise only
+    assert [kw["depth"] for kw in depths] == list(range(2, 21))  # the hidden layers slider's
+    assert {(kw["gain"], kw["activation"], kw["bn"], kw["steps"]) for kw in depths} == {
+        (depth.DEFAULTS["gain"], "tanh", "off", 300)}  # the other controls at their defaults
 
 
 def test_the_noise_grid_is_the_sliders_values_as_it_shows_them():
@@ -103,3 +107,18 @@ def test_a_noise_tap_to_a_stored_strength_shows_it_without_training(cache):
     explorer.slider.value = 0.35  # not stored: trains BN + noise
     explorer.wait(60)
     assert started == [{"strength": 0.35}] and summary.keys() == explorer.summary.keys()
+
+
+def test_a_depth_tap_finds_the_stored_run_at_the_panels_params(cache, monkeypatch):
+    panel = depth_panel(steps=20)  # trains its first run (not stored at 20 steps)
+    panel.run.wait(60)
+    slider = panel.controls["depth"]
+    assert (slider.min, slider.max) == (depth.DEPTHS[0], depth.DEPTHS[-1])
+    stored = cached(final_state, steps_fn=depth.depth_run, depth=5, gain=5 / 3,
+                    activation="tanh", bn="off", steps=20)  # as the warm step stores the grid
+    started = []
+    monkeypatch.setattr(panel.run, "_start", lambda **p: started.append(p) or depth.depth_run(**p))
+    slider.value = 5
+    state = panel.run.wait(60)
+    assert started == [] and state["settings"] == stored["settings"]
+    np.testing.assert_array_equal(state["loss"], stored["loss"])

@@ -21,6 +21,7 @@ from bn_core.train import Recorder, frozen_running_stats, probe_forward, train_s
 DEFAULTS = {"depth": 8, "width": 100, "activation": "tanh", "gain": 5.0 / 3.0, "bn": "off",
             "batch_size": 32, "lr": 0.1, "steps": 300, "seed": 0}
 BN_MODES = {"off": None, "before": "before", "after": "after"}  # the control's words -> mlp's bn
+DEPTHS = range(2, 21)  # notebook 08's "hidden layers" slider
 
 
 def saturated(h, activation):

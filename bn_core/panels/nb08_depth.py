@@ -20,6 +20,7 @@ import numpy as np
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.depth import (
     DEFAULTS,
+    DEPTHS,
     GRAD_RANGE,
     HIST_RANGE,
     depth_run,
@@ -34,7 +35,7 @@ from bn_core.ui.palette import COLORS, TEXT, depth_colors
 from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
-MAX_DEPTH = 20
+MAX_DEPTH = DEPTHS[-1]
 FIGSIZE = (11, 6.2)
 BINS = 50
 GAIN_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
@@ -154,7 +155,7 @@ class DepthDraw:
 def controls():
     """The four controls (the button setting PyTorch's gain for f is DepthPanel's)."""
     style = {"description_width": "initial"}
-    c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=2, max=MAX_DEPTH,
+    c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=DEPTHS[0], max=DEPTHS[-1],
                                     description="hidden layers", continuous_update=False,
                                     style=style),
          "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=-1, max=1,
@@ -188,7 +189,7 @@ class DepthPanel:
         kaiming.add_class("bn08-kaiming")
         params = {**{name: w.value for name, w in c.items()}, "steps": steps}
         self.run = LiveRun(depth_run, self.figure, params=params, on_done=self.show_table,
-                           lookup=final_lookup(depth_run),  # warmed defaults: no training
+                           lookup=final_lookup(depth_run),  # warmed (defaults, every depth)
                            poster=RunPosters("nb08.depth", self.image, depth_text))
 
         def on_change(_change=None):
