@@ -38,8 +38,9 @@ def test_the_warm_step_trains_the_grids_unless_told_not_to(monkeypatch):
     monkeypatch.setattr(warm, "cached", lambda fn, **kw: asked.append(kw))
     monkeypatch.setattr(warm, "DEFAULTS", {})
     assert warm.warm(grids=False) == [] and asked == []
-    assert warm.warm() == ["02 lr grid", "02 freeze lr grid", "03 noise grid", "08 depth grid"]
-    lrs, noise, depths = asked[:38], asked[38:69], asked[69:]
+    assert warm.warm() == ["02 lr grid", "02 freeze lr grid", "03 noise grid", "08 depth grid",
+                           "08 gain grid"]
+    lrs, noise, depths, gains = asked[:38], asked[38:69], asked[69:88], asked[88:]
     assert [kw["lr"] for kw in lrs] == list(lr_grid()) * 2  # what_stays_put, the forum's four
     assert {kw["steps"] for kw in lrs[:19]} == {1000} and {kw["steps"] for kw in lrs[19:]} == {200}
     assert [kw["strength"] for kw in noise] == list(NOISE_STRENGTHS)
@@ -47,6 +48,19 @@ def test_the_warm_step_trains_the_grids_unless_told_not_to(monkeypatch):
     assert [kw["depth"] for kw in depths] == list(range(2, 21))  # the hidden layers slider's
     assert {(kw["gain"], kw["activation"], kw["bn"], kw["steps"]) for kw in depths} == {
         (depth.DEFAULTS["gain"], "tanh", "off", 300)}  # the other controls at their defaults
+    assert [kw["gain"] for kw in gains] == list(depth.gain_grid()) and len(gains) == 41
+    assert {(kw["depth"], kw["activation"], kw["bn"]) for kw in gains} == {(8, "tanh", "off")}
+
+
+def test_a_gain_from_the_slider_finds_its_grid_value_and_others_stay_as_they_are():
+    lo, _hi, step = depth.GAIN_SLIDER
+    for k, gain in enumerate(depth.gain_grid()):
+        position = round(lo + k * step, 10)  # the browser's position string, e.g. "0.2"
+        assert depth.slider_gain(10 ** position) == gain
+        assert depth.slider_gain(math.exp(position * math.log(10))) == gain
+    for gain in (5 / 3, math.sqrt(2), 1.6):  # the default, PyTorch's gains, any other
+        assert depth.slider_gain(gain) == gain
+    assert depth.slider_gain(1.0) == depth.gain_grid()[20] == 1.0  # on the grid too
 
 
 def test_the_noise_grid_is_the_sliders_values_as_it_shows_them():
@@ -122,3 +136,8 @@ def test_a_depth_tap_finds_the_stored_run_at_the_panels_params(cache, monkeypatc
     state = panel.run.wait(60)
     assert started == [] and state["settings"] == stored["settings"]
     np.testing.assert_array_equal(state["loss"], stored["loss"])
+    gain = depth.gain_grid()[25]  # 10 ** 0.25
+    cached(final_state, steps_fn=depth.depth_run, depth=5, gain=gain, activation="tanh",
+           bn="off", steps=20)
+    panel.controls["gain"].value = 10 ** 0.25000000000000006  # as a browser may compute it
+    assert panel.run.wait(60)["settings"]["gain"] == gain and started == []

@@ -83,10 +83,13 @@ GRIDS = {
                                      data=load_digits_split(), kinds=("noisy",), steps=400, lr=0.5,
                                      seed=0, strength=strength, watch=1)
                               for strength in smoothness.NOISE_STRENGTHS],
-    # notebook 08's "hidden layers" at the other controls' defaults (its four controls together
-    # have too many combinations to store: a second control moved trains)
+    # notebook 08's "hidden layers" and "weight gain", each at the other controls' defaults (its
+    # four controls together have too many combinations to store: a second control moved trains)
     "08 depth grid": lambda: [cached(final_state, steps_fn=depth.depth_run, depth=d, gain=5 / 3,
                                      activation="tanh", bn="off", steps=300) for d in depth.DEPTHS],
+    "08 gain grid": lambda: [cached(final_state, steps_fn=depth.depth_run, depth=8, gain=g,
+                                    activation="tanh", bn="off", steps=300)
+                             for g in depth.gain_grid()],
 }
 
 

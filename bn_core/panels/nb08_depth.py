@@ -21,11 +21,13 @@ from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.depth import (
     DEFAULTS,
     DEPTHS,
+    GAIN_SLIDER,
     GRAD_RANGE,
     HIST_RANGE,
     depth_run,
     depth_summary,
     histograms,
+    slider_gain,
 )
 from bn_core.nn import ACTIVATION_GAIN
 from bn_core.panels.nb08_describe import SAT_WORDS, depth_text
@@ -158,8 +160,9 @@ def controls():
     c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=DEPTHS[0], max=DEPTHS[-1],
                                     description="hidden layers", continuous_update=False,
                                     style=style),
-         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=-1, max=1,
-                                        step=0.05, description="weight gain",
+         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=GAIN_SLIDER[0],
+                                        max=GAIN_SLIDER[1], step=GAIN_SLIDER[2],
+                                        description="weight gain",
                                         readout_format=".2f", continuous_update=False,
                                         style=style),
          "activation": widgets.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh",
@@ -196,8 +199,9 @@ class DepthPanel:
             f = c["activation"].value
             mark.value = (f"PyTorch's gain for {f}: {GAIN_TEXT[f]} = {ACTIVATION_GAIN[f]:.2f}"
                           f"{' (set)' if abs(c['gain'].value - ACTIVATION_GAIN[f]) < 0.01 else ''}")
-            if _change is not None:
-                self.run.restart(**{name: w.value for name, w in c.items()})
+            if _change is not None:  # the gain as the warm step computed it (one cache key)
+                self.run.restart(**{name: slider_gain(w.value) if name == "gain" else w.value
+                                    for name, w in c.items()})
 
         for w in c.values():
             w.observe(on_change, "value")
