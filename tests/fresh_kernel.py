@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+
+_BESIDE = ThreadPoolExecutor(1)  # one interpreter beside the test's own: two cores
 
 
 def report(code, cache, cwd=None, args=()):
@@ -18,10 +21,18 @@ def report(code, cache, cwd=None, args=()):
     return json.loads(lines[-1]) if lines else None
 
 
-def results_only(tmp_path_factory, code):
-    """A new cache folder holding what `code` computes (results), and no picture yet."""
-    cache = tmp_path_factory.mktemp("cache")
-    report(code, cache)
+def beside(code, cache, **kwargs):
+    """report(code, cache, ...) started now in the background, one at a time (a test's kernels
+    run in the foreground meanwhile: the other core); a Future of the report."""
+    return _BESIDE.submit(report, code, cache, **kwargs)
+
+
+def results_only(tmp_path_factory, warm_cache):
+    """A new cache folder holding the results of the session's warm cache (the `warm_cache`
+    fixture, tests/warm_cache.py: every notebook's default results), and no picture yet."""
+    import warm_cache as warm
+
+    cache = warm.copy_results(warm_cache[0], tmp_path_factory.mktemp("cache"))
     assert not (cache / "posters").exists()
     return cache
 

@@ -11,6 +11,10 @@ from bn_core.experiments.nb02_seeds import between
 from bn_core.experiments.what_stays_put import compare_bn, spread_at_init
 from bn_core.nn import mlp, softmax_cross_entropy
 
+# the notebooks' default results, read from the cache in use warmed by the session
+# (tests/conftest.py: as it was once the web book's test had warmed it)
+pytestmark = pytest.mark.usefixtures("warm_default_cache")
+
 
 @pytest.fixture(scope="module")
 def seeds():

@@ -3,8 +3,6 @@ stored pictures, imports no matplotlib and draws nothing; the figure built at th
 exactly the stored picture; keys follow what the picture depends on."""
 
 import os
-import subprocess
-import sys
 import textwrap
 import time
 
@@ -40,10 +38,9 @@ def run_open(cache, then=""):
 
 
 @pytest.fixture(scope="module")
-def opened(tmp_path_factory):
+def opened(tmp_path_factory, warm_cache):
     """The first kernel (draws and stores every picture), then a second one (reads them)."""
-    cache = fresh_kernel.results_only(  # the results only: no picture yet
-        tmp_path_factory, "from bn_core.experiments.warm import warm; warm()")
+    cache = fresh_kernel.results_only(tmp_path_factory, warm_cache)  # no picture yet
     first = run_open(cache)
     second = run_open(cache, then="""
         before = explorer.image.value
@@ -121,13 +118,11 @@ def test_store_show_and_off(tmp_path, monkeypatch):
         poster.image_widget((2, 1), fmt="gif")
 
 
-def test_warm_stores_the_pictures_every_notebook_opens_on(tmp_path):
-    env = {**os.environ, "BN_CORE_CACHE_DIR": str(tmp_path), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], env=env, check=True,
-                         capture_output=True, text=True, timeout=900).stdout
+def test_warm_stores_the_pictures_every_notebook_opens_on(warm_cache):
+    folder, out = warm_cache  # `python -m bn_core.panels.warm` from an empty folder
     assert ("01 pictures, 02 pictures, 03 pictures, 04 pictures, 05 pictures, 06 pictures, "
             "07 pictures, 08 pictures") in out
-    names = sorted(p.name.split("-")[0] for p in (tmp_path / "posters").glob("*/*.*")
+    names = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.*")
                    if ".first." not in p.name)  # the pictures (not the kept first draws)
     assert {name.split(".")[0] for name in names} == {f"nb0{n}" for n in range(1, 9)}
     # 01: 1, 02: 7 (two of the gradient-shift panel), 03: 4, 04: 2, 05: 4, 06: 4, 07: 4, 08: 3

@@ -8,22 +8,6 @@ import textwrap
 import fresh_kernel
 import pytest
 
-# The results notebooks 03 and 04 read at open (what bn_core.experiments.warm should compute).
-WARM = """
-import numpy as np
-from bn_core.data import load_digits_split
-from bn_core.experiments import backward, smoothness
-from bn_core.experiments.cache import cached, final_state
-data = load_digits_split()
-cached(final_state, steps_fn=smoothness.noise_steps, data=data, kinds=("plain", "bn", "noisy"),
-       steps=400, lr=0.5, seed=0, strength=0.5, watch=1)
-smoothness.seeded_lr_sweep(data, np.geomspace(0.03, 30, 9), steps=150, seed=0,
-                           kinds=("plain", "bn", "bn_after"), activation="relu")
-smoothness.landscapes(data, ("plain", "bn"), steps=300, lr=0.1, seed=0,
-                      step_sizes=(0.05, 0.1, 0.2, 0.4))
-backward.backward_timing(n=256, d=512)
-"""
-
 # What the notebooks run when they open (same seeds and calls as their cells), then a report.
 OPEN = """
 import json, sys, time
@@ -76,22 +60,24 @@ report["noise moved"] = [explorer.readout.value, explorer.image.value != before[
 """
 
 
-def run_open(cache, then=""):
-    """The report of OPEN (then `then`) in a fresh kernel-like interpreter."""
-    return fresh_kernel.report(OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))", cache)
+def code(then=""):
+    """OPEN (then `then`), then the report printed."""
+    return OPEN + textwrap.dedent(then) + "\nprint(json.dumps(report))"
 
 
 @pytest.fixture(scope="module")
-def opened(tmp_path_factory):
-    """The warmed results, a first kernel (draws and stores every picture), then a second one."""
-    cache = fresh_kernel.results_only(tmp_path_factory, WARM)
-    first = run_open(cache)
-    second = run_open(cache, then=MOVE)
-    return cache, first, second
+def opened(tmp_path_factory, warm_cache):
+    """The warmed results, a first kernel (draws and stores every picture), then a second one;
+    beside them, a kernel with the cache off."""
+    off = fresh_kernel.beside(code(), "off")
+    cache = fresh_kernel.results_only(tmp_path_factory, warm_cache)
+    first = fresh_kernel.report(code(), cache)
+    second = fresh_kernel.report(code(then=MOVE), cache)
+    return cache, first, second, off
 
 
 def test_the_first_kernel_draws_and_stores_every_picture(opened):
-    cache, first, _ = opened
+    cache, first, _, _ = opened
     assert first["matplotlib"]
     files = [p.name for p in (cache / "posters").glob("*/*.*")]
     stored = sorted(name.split("-")[0] for name in files if ".first." not in name)
@@ -103,7 +89,7 @@ def test_the_first_kernel_draws_and_stores_every_picture(opened):
 
 
 def test_a_later_kernel_shows_them_without_matplotlib_or_training(opened):
-    _, first, second = opened
+    _, first, second, _ = opened
     assert not second["matplotlib"]
     for key in ("images", "pictures", "summary", "timing", "readouts"):
         assert second[key] == first[key], key
@@ -113,7 +99,7 @@ def test_a_later_kernel_shows_them_without_matplotlib_or_training(opened):
 
 
 def test_the_figures_built_at_the_first_move_draw_the_stored_pictures_then_follow(opened):
-    _, first, second = opened
+    _, first, second, _ = opened
     assert second["rebuilt"] == {"noise": True, "scale": True, "nb04 scale": True}
     assert second["matplotlib after"]
     readout, changed = second["scale moved"]
@@ -125,8 +111,8 @@ def test_the_figures_built_at_the_first_move_draw_the_stored_pictures_then_follo
 
 
 def test_with_the_cache_off_everything_is_computed_and_drawn_at_open(opened):
-    _, first, _ = opened
-    off = run_open("off")
+    _, first, _, off = opened
+    off = off.result()
     assert off["matplotlib"]
     assert off["summary"] == first["summary"] and off["readouts"] == first["readouts"]
     assert off["images"] == first["images"] and off["pictures"] == first["pictures"]

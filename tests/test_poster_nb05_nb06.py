@@ -8,18 +8,6 @@ everything is computed and drawn at open, to the same bytes and numbers."""
 import fresh_kernel
 import pytest
 
-# The results the notebooks look up at open (the calls proposed for experiments/warm.py DEFAULTS)
-WARM = """
-from bn_core.experiments import coupling, inference
-from bn_core.experiments.cache import cached, final_state
-inference.trained_mlp(seed=0)
-inference.trained_mlp(seed=1, train_seed=2, momentum=0.01)
-cached(final_state, steps_fn=coupling.ghost_experiment_steps,
-       seeds=coupling.notebook_ghost_seeds(), ghosts=(2, 4, 8, 32))
-from bn_core.experiments.seeds import ghost_seeds
-ghost_seeds()  # notebook 06's five-seed cell
-"""
-
 # Every code cell of a notebook, in order, in one namespace (as its kernel runs them)
 RUN = """
 import hashlib, json, sys, time
@@ -90,24 +78,26 @@ report["readout"] = [panels["outlier"].data["moved"], panels["sampling"].data["n
 PATHS = {"05": "05_train_vs_inference.ipynb", "06": "06_batch_couples_examples.ipynb"}
 
 
-def kernel(nb, cache, then=""):
-    """Run notebook nb's cells (and `then`) in a fresh interpreter with the cache at `cache`."""
-    return fresh_kernel.report(RUN + REPORT[nb] + then + "\nprint(json.dumps(report))", cache,
-                               args=[PATHS[nb]])
+def kernel(nb, cache, then="", run=fresh_kernel.report):
+    """Run notebook nb's cells (and `then`) in a fresh interpreter with the cache at `cache`
+    (`run`: fresh_kernel.report, or .beside for a Future of the report)."""
+    return run(RUN + REPORT[nb] + then + "\nprint(json.dumps(report))", cache, args=[PATHS[nb]])
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
+def cache(tmp_path_factory, warm_cache):
     """A cache holding the warm results, no picture yet."""
-    return fresh_kernel.results_only(tmp_path_factory, WARM)
+    return fresh_kernel.results_only(tmp_path_factory, warm_cache)
 
 
 @pytest.fixture(scope="module", params=["05", "06"])
 def kernels(request, cache):
-    """The first kernel (draws, stores), a later one (reads, then moves), one with the cache off."""
+    """The first kernel (draws, stores), a later one (reads, then moves), one with the cache off
+    (beside them)."""
     nb = request.param
+    off = kernel(nb, "off", run=fresh_kernel.beside)
     first = kernel(nb, cache)
-    return nb, cache, first, kernel(nb, cache, MOVES[nb]), kernel(nb, "off")
+    return nb, cache, first, kernel(nb, cache, MOVES[nb]), off.result()
 
 
 def test_the_first_kernel_draws_and_stores_every_picture(kernels):

@@ -13,20 +13,6 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
-# The results notebook 08 looks up when it opens (bn_core.experiments.warm should add them).
-WARM_RESULTS = """
-from bn_core.experiments import depth, depth_bias, depth_sweeps
-from bn_core.experiments.cache import cached, final_state
-cached(final_state, steps_fn=depth.depth_run, depth=8, gain=5 / 3, activation="tanh", bn="off",
-       steps=300)
-cached(final_state, steps_fn=depth_sweeps.batch_size_run)
-cached(final_state, steps_fn=depth_sweeps.weight_scale_sweep)
-for bn in ("off", "before"):
-    for gain in (0.5, 5 / 3, 5):
-        depth.at_init(bn=bn, gain=gain)
-depth_bias.redundant_bias()
-"""
-
 REPORT = {
     "07": """
         images = {"tables": tables_picture().data, "cubes": cubes_picture(groups=3).data,
@@ -46,20 +32,28 @@ def notebook_code(name):
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
 
 
-def run(name, cache, then="", before=""):
-    """Run `before`, notebook `name`'s cells and `then` in a fresh interpreter; its report."""
+def run(name, cache, then="", before="", via=fresh_kernel.report):
+    """Run `before`, notebook `name`'s cells and `then` in a fresh interpreter; its report
+    (`via` fresh_kernel.beside: a Future of it)."""
     code = "\n".join([before, notebook_code(name), textwrap.dedent(REPORT[name]), """
 import sys, json
 report = {"matplotlib": "matplotlib" in sys.modules,
           "images": {k: v.hex() for k, v in images.items()}}
 """, textwrap.dedent(then), "print(json.dumps(report))"])
-    return fresh_kernel.report(code, cache, cwd=NOTEBOOKS)
+    return via(code, cache, cwd=NOTEBOOKS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def off():
+    """The notebooks run with the cache off, from the module's start, beside its other kernels:
+    {name: a Future of the report}."""
+    return {name: run(name, "off", via=fresh_kernel.beside) for name in ("07", "08")}
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    """A cache with notebook 08's results (no picture yet)."""
-    return fresh_kernel.results_only(tmp_path_factory, WARM_RESULTS)
+def cache(tmp_path_factory, warm_cache):
+    """A cache with the warm results, notebook 08's among them (no picture yet)."""
+    return fresh_kernel.results_only(tmp_path_factory, warm_cache)
 
 
 SECOND = {
@@ -107,8 +101,8 @@ def test_a_later_kernel_shows_the_stored_pictures_without_matplotlib(cache, name
 
 
 @pytest.mark.parametrize("name", ["07", "08"])
-def test_with_the_cache_off_everything_is_drawn_at_open(name):
-    report = run(name, "off")
+def test_with_the_cache_off_everything_is_drawn_at_open(name, off):
+    report = off[name].result()
     assert report["matplotlib"]
     assert all(len(v) > 2 * 2000 for k, v in report["images"].items() if k != "table")
 

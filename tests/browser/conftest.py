@@ -116,13 +116,15 @@ def _app(kind, browser, tmp_path_factory):
             app.release(name)
 
 
-@pytest.fixture(scope="module")  # each app is used by one test module: stop it after that
-def lab(browser, tmp_path_factory):
+# Each app is used by one test module: stop it after that. Its kernels read the cache in use,
+# warm (as a class's: the README has teachers warm it first; tests/warm_cache.py).
+@pytest.fixture(scope="module")
+def lab(browser, tmp_path_factory, warm_default_cache):
     yield from _app("lab", browser, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def voila(browser, tmp_path_factory):
+def voila(browser, tmp_path_factory, warm_default_cache):
     yield from _app("voila", browser, tmp_path_factory)
 
 

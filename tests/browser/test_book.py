@@ -40,8 +40,9 @@ def load_tools_book():
 
 
 @pytest.fixture(scope="module")
-def built():
-    """Build the book once (warm first, then the timed build); its seconds per step."""
+def built(warm_default_cache):
+    """Build the book once (warm first, then the timed build); its seconds per step. The cache
+    in use holds the session's warm-up already (tests/warm_cache.py): warm only checks it."""
     book_bin = Path(sys.executable).parent / "jupyter-book"
     if not book_bin.exists() and shutil.which("jupyter-book") is None:
         pytest.skip("jupyter-book is not installed (pip install -r requirements.txt)")
