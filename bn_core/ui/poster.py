@@ -213,4 +213,4 @@ def picture(key, draw, dpi=80):
         sys.modules["matplotlib.pyplot"].close(figure)
     image = widgets.Image(value=buf.getvalue(), format="png")
     store(key, image)
-    return Image(data=image.value, format="png")
+    return Image(data=bytes(image.value), format="png")  # value is a memoryview: bytes, not ints
