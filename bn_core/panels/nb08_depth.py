@@ -37,9 +37,7 @@ from bn_core.ui.palette import COLORS, TEXT, depth_colors
 from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
-MAX_DEPTH = DEPTHS[-1]
-FIGSIZE = (11, 6.2)
-BINS = 50
+MAX_DEPTH, FIGSIZE, BINS = DEPTHS[-1], (11, 6.2), 50
 GAIN_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
 
 
@@ -157,14 +155,13 @@ class DepthDraw:
 def controls():
     """The four controls (the button setting PyTorch's gain for f is DepthPanel's)."""
     style = {"description_width": "initial"}
+    lo, hi, step = GAIN_SLIDER
     c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=DEPTHS[0], max=DEPTHS[-1],
                                     description="hidden layers", continuous_update=False,
                                     style=style),
-         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=GAIN_SLIDER[0],
-                                        max=GAIN_SLIDER[1], step=GAIN_SLIDER[2],
-                                        description="weight gain",
-                                        readout_format=".2f", continuous_update=False,
-                                        style=style),
+         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=lo, max=hi, step=step,
+                                        description="weight gain", readout_format=".2f",
+                                        continuous_update=False, style=style),
          "activation": widgets.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh",
                                         description="f", layout=widgets.Layout(width="150px")),
          "bn": widgets.ToggleButtons(options=["off", "before", "after"], value="off",
