@@ -42,8 +42,8 @@ def build(warm=True):
                PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     if warm:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL, env=dict(env, PYTHONHASHSEED="0"))
+        subprocess.run([sys.executable, "-m", "bn_core.panels.warm", "--defaults-only"], cwd=ROOT,
+                       check=True, stdout=subprocess.DEVNULL, env=dict(env, PYTHONHASHSEED="0"))
         seconds["warm"] = time.perf_counter() - start
     book = shutil.which("jupyter-book", path=env["PATH"])
     if book is None:

@@ -86,9 +86,10 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="bn-book-") as workdir:
         os.environ.update(book_env(workdir))  # the kernels inherit it
         if not args.no_warm:
-            print("bn-notebooks: warming the cache (python -m bn_core.panels.warm)", flush=True)
-            subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
+            print("bn-notebooks: warming the cache (python -m bn_core.panels.warm "
+                  "--defaults-only: a page shows no lr tap)", flush=True)
+            subprocess.run([sys.executable, "-m", "bn_core.panels.warm", "--defaults-only"],
+                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         print(f"bn-notebooks: running {len(paths)} notebook(s) for the book", flush=True)
         outputs = asyncio.run(run_all(paths))
     Path(args.out).write_text(json.dumps(outputs))

@@ -11,6 +11,8 @@ Shapes: L hidden layers; P probe examples; H hidden units. A DepthRecorder keeps
 and in .last the newest activations and activation gradients, lists of L (P, H) arrays.
 """
 
+import math
+
 import numpy as np
 
 from bn_core.data import load_digits_split
@@ -21,6 +23,22 @@ from bn_core.train import Recorder, frozen_running_stats, probe_forward, train_s
 DEFAULTS = {"depth": 8, "width": 100, "activation": "tanh", "gain": 5.0 / 3.0, "bn": "off",
             "batch_size": 32, "lr": 0.1, "steps": 300, "seed": 0}
 BN_MODES = {"off": None, "before": "before", "after": "after"}  # the control's words -> mlp's bn
+DEPTHS = range(2, 21)  # notebook 08's "hidden layers" slider
+GAIN_SLIDER = (-1.0, 1.0, 0.05)  # its "weight gain" slider: exponents of 10, 0.1 to 10
+
+
+def slider_gain(gain, lo=GAIN_SLIDER[0], step=GAIN_SLIDER[2]):
+    """gain as this module computes the slider's value at its position (10 ** (lo + k * step)) when
+    it sits on one (the browser's power may differ in the last bit: one cache key for both);
+    any other gain (5/3, PyTorch's gain the button sets) as it is."""
+    k = round((math.log10(gain) - lo) / step)
+    on_grid = 10 ** (lo + k * step)
+    return on_grid if math.isclose(gain, on_grid, rel_tol=1e-9) else float(gain)
+
+
+def gain_grid(lo=GAIN_SLIDER[0], hi=GAIN_SLIDER[1], step=GAIN_SLIDER[2]):
+    """Every value of the weight gain slider, as slider_gain gives it (tuple, increasing)."""
+    return tuple(10 ** (lo + k * step) for k in range(round((hi - lo) / step) + 1))
 
 
 def saturated(h, activation):

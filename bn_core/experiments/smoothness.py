@@ -85,6 +85,9 @@ def compare_training_steps(data, kinds, steps, lr, rng, batch_size=60, strength=
     return lockstep(runs, {"step": 0, "steps": steps})
 
 
+NOISE_STRENGTHS = tuple(round(0.05 * k, 2) for k in range(31))  # notebook 03's slider, 0 to 1.5
+
+
 def noise_steps(data, kinds, steps, lr, seed, strength, watch=1):
     """compare_training_steps(data, list(kinds), steps, lr, np.random.default_rng(seed),
     strength=strength, watch=watch): notebook 03's noisy-BN runs from a seed, so that their end

@@ -2,7 +2,10 @@
 when they open, so that not even the first learner of a class waits for them:
 
     python -m bn_core.experiments.warm      # once per machine and code version (Binder: postBuild)
+    python -m bn_core.experiments.warm --defaults-only     # without the lr grids (tests, the book)
 """
+
+import sys
 
 import numpy as np
 
@@ -68,13 +71,37 @@ DEFAULTS = {
 }
 
 
-def warm():
-    """Run every default experiment (a cache hit when already warm). Returns the names run."""
-    for call in DEFAULTS.values():
+# Every value of a training control whose runs take seconds: a tap shows the stored run at once
+# (the learner presses play to watch it train); ~2 CPU-min more for a cold cache.
+GRIDS = {
+    "02 lr grid": lambda: [what_stays_put.compare_bn(lr=lr, steps=1000, seed=0)
+                           for lr in what_stays_put.lr_grid()],
+    "02 freeze lr grid": lambda: [cached(final_state, steps_fn=freeze.freeze_steps, lr=lr,
+                                         steps=200, seed=0) for lr in what_stays_put.lr_grid()],
+    # notebook 03's noise slider re-trains BN + noise only (the other two are its first run's)
+    "03 noise grid": lambda: [cached(final_state, steps_fn=smoothness.noise_steps,
+                                     data=load_digits_split(), kinds=("noisy",), steps=400, lr=0.5,
+                                     seed=0, strength=strength, watch=1)
+                              for strength in smoothness.NOISE_STRENGTHS],
+    # notebook 08's "hidden layers" and "weight gain", each at the other controls' defaults (its
+    # four controls together have too many combinations to store: a second control moved trains)
+    "08 depth grid": lambda: [cached(final_state, steps_fn=depth.depth_run, depth=d, gain=5 / 3,
+                                     activation="tanh", bn="off", steps=300) for d in depth.DEPTHS],
+    "08 gain grid": lambda: [cached(final_state, steps_fn=depth.depth_run, depth=8, gain=g,
+                                    activation="tanh", bn="off", steps=300)
+                             for g in depth.gain_grid()],
+}
+
+
+def warm(grids=True):
+    """Run every default experiment (a cache hit when already warm), and with grids=True every lr
+    of notebook 02's training sliders. Returns the names run."""
+    calls = {**DEFAULTS, **(GRIDS if grids else {})}
+    for call in calls.values():
         call()
-    return list(DEFAULTS)
+    return list(calls)
 
 
 if __name__ == "__main__":
     print(f"bn_core cache: {cache_dir() or 'off'} (code version {code_version()})")
-    print("warm:", ", ".join(warm()))
+    print("warm:", ", ".join(warm(grids="--defaults-only" not in sys.argv)))

@@ -7,6 +7,7 @@ and how far the activation's input distribution moves per step.
                                     (train_steps states), for a panel that draws while it trains
     distribution_change(stats)      per-step move of a layer's per-feature mean and std
     spread_at_init(seed)            each hidden layer's x spread at step 0: the signal collapse
+    lr_grid(), snap_lr(lr)          the learning rates notebook 02's lr sliders offer, as cache keys
 """
 
 import numpy as np
@@ -27,6 +28,20 @@ from bn_core.train import (
 )
 
 KEYS = ("plain", "bn")
+LR_SLIDER = (-1.3, 0.5, 0.1)  # notebook 02's lr sliders: exponents of 10, from 0.05 to 3.16
+
+
+def snap_lr(lr):
+    """lr rounded to 3 significant digits, as the lr sliders show it: the slider's 10 ** -0.3 is
+    0.501 whether the browser or Python computed the power (so a tap finds the warmed run)."""
+    return float(f"{lr:.3g}")
+
+
+def lr_grid(lo=LR_SLIDER[0], hi=LR_SLIDER[1], step=LR_SLIDER[2]):
+    """Every value a log slider from 10 ** lo to 10 ** hi in steps of `step` offers (its positions
+    are lo + k * step), snapped: the learning rates the warm step trains (tuple, increasing)."""
+    count = round((hi - lo) / step) + 1
+    return tuple(snap_lr(10 ** (lo + k * step)) for k in range(count))
 
 
 def compare_bn_steps(lr=0.5, steps=1000, batch_size=60, seed=0, sizes=(64, 100, 100, 100, 10),

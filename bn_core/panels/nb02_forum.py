@@ -18,7 +18,7 @@ import numpy as np
 from bn_core.data import load_digits_split
 from bn_core.experiments import freeze, ics
 from bn_core.experiments.cache import final_lookup
-from bn_core.experiments.what_stays_put import distribution_change
+from bn_core.experiments.what_stays_put import LR_SLIDER, distribution_change, snap_lr
 from bn_core.panels.nb02_describe import freeze_text, shift_text
 from bn_core.ui import prebuild
 from bn_core.ui import slider as sliders
@@ -40,7 +40,8 @@ def _ics_steps(**params):
 
 
 def _lr_slider(value, cls):
-    slider = sliders.FloatLogSlider(value=value, base=10, min=-1.3, max=0.5, step=0.1,
+    lo, hi, step = LR_SLIDER  # its values (snapped) are the lrs the warm step trains
+    slider = sliders.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step,
                                     description="lr", continuous_update=False)
     return slider.add_class(cls)
 
@@ -59,7 +60,7 @@ class FreezePanel:
                            params={"lr": lr, "steps": steps, "seed": seed},
                            lookup=final_lookup(freeze.freeze_steps),  # warmed defaults: no training
                            poster=RunPosters("nb02.freeze", self.image, freeze_text))
-        self.lr.observe(lambda change: self.run.restart(lr=change["new"]), "value")
+        self.lr.observe(lambda change: self.run.restart(lr=snap_lr(change["new"])), "value")
         self.widget = widgets.VBox([self.lr, self.image, self.run.widget])
         prebuild.later(digits, digits)  # while the learner reads (once per kernel)
 
@@ -122,9 +123,10 @@ class ShiftPanel:
                                    "activation": activation}, lookup=final_lookup(ics.ics_steps),
                            poster=RunPosters("nb02.ics", self.image, shift_text))
         self._quiet = False  # set while select() moves the widgets itself
-        for name, control in (("activation", self.activation), ("lr", self.lr)):
-            control.observe(
-                lambda c, name=name: self._quiet or self.run.restart(**{name: c["new"]}), "value")
+        for name, control, value in (("activation", self.activation, lambda v: v),
+                                     ("lr", self.lr, snap_lr)):
+            control.observe(lambda c, name=name, value=value: self._quiet or self.run.restart(
+                **{name: value(c["new"])}), "value")
         self.widget = widgets.VBox([widgets.HBox([self.activation, self.lr]), self.image,
                                     self.run.widget])
         prebuild.later(digits, digits)

@@ -2,8 +2,10 @@
 
 WhatStaysPut holds the figures (nb02_figures: Fig1Figure, ParamsFigure, ChangeFigure; nb02_scrub:
 ScrubFigure) and the controls:
-    lr        learning-rate slider: each release starts a new run (compare_bn_steps in a LiveRun's
-              worker thread); a run still training is cancelled within one step, never queued
+    lr        learning-rate slider: each release shows the run trained before at that lr (the warm
+              step trains every lr of the slider: `experiments.warm.GRIDS`) at once, or else
+              starts a new run (compare_bn_steps in a LiveRun's worker thread); a run still
+              training is cancelled within one step, never queued; play trains it live
     run       play / pause / step / reset / speed, and the readout "step k / T, x s" (LiveRun)
     step      scrubs ScrubFigure through the snapshots trained so far, training or not
               (scrubber: the slider and "showing step k (n snapshots so far)")
@@ -20,7 +22,14 @@ import ipywidgets as widgets
 
 from bn_core.data import load_digits_split
 from bn_core.experiments.cache import keep, lookup
-from bn_core.experiments.what_stays_put import KEYS, compare_bn, compare_bn_steps, histories
+from bn_core.experiments.what_stays_put import (
+    KEYS,
+    LR_SLIDER,
+    compare_bn,
+    compare_bn_steps,
+    histories,
+    snap_lr,
+)
 from bn_core.panels import nb02_describe as texts
 from bn_core.ui import poster
 from bn_core.ui import slider as sliders
@@ -29,6 +38,7 @@ from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
 from bn_core.ui.runner import LiveRun
 from bn_core.ui.stream import first_frame
 
+STORED_NOTE = " (read from the cache: press play to watch it train)"
 # the figures (nb02_figures, nb02_scrub) and their sizes in inches
 SIZES = {"fig1": (12, 3.3), "params": (11, 5.2), "change": (11, 3.6), "scrub": (12, 5.4)}
 
@@ -53,7 +63,8 @@ class WhatStaysPut:
             describe(image, "The figure appears when both networks start training.")
         self._figures = {}  # name -> figure, built when first needed
         self.runs = None  # compare_bn()'s histories of the last run that finished
-        self.lr = sliders.FloatLogSlider(value=lr, base=10, min=-1.3, max=0.5, step=0.05,
+        lo, hi, step = LR_SLIDER
+        self.lr = sliders.FloatLogSlider(value=lr, base=10, min=lo, max=hi, step=step,
                                          description="lr", continuous_update=False)
         self.lr.add_class("bn-lr")
         self.status = widgets.HTML().add_class("bn-status")
@@ -64,7 +75,8 @@ class WhatStaysPut:
         self.shown = widgets.HTML().add_class("bn-scrub-readout")
         self.scrubber = widgets.HBox([self.step, self.shown])  # the step slider and what it shows
         self.run = LiveRun(self._start, self._draw, params={"lr": lr},
-                           frame_seconds=frame_seconds, on_done=self._done, autostart=False)
+                           frame_seconds=frame_seconds, on_done=self._done, autostart=False,
+                           lookup=self._stored_run)
         self.lr.observe(lambda change: self.restart(change["new"]), "value")
         self.step.observe(lambda change: self.show_step(change["new"]), "value")
         self.controls = widgets.VBox([widgets.HBox([self.lr, self.status]),
@@ -72,7 +84,7 @@ class WhatStaysPut:
         if cached is None:
             self.restart(lr)
         else:
-            self.show_runs(cached, lr, note=" (read from the cache: press play to watch it train)")
+            self.show_runs(cached, lr, note=STORED_NOTE)
 
     def figure(self, name, draw_runs=True):
         """Figure `name` of SIZES, built (matplotlib imported) the first time it is needed; it
@@ -98,11 +110,14 @@ class WhatStaysPut:
     change = property(lambda self: self.figure("change"))
     scrub = property(lambda self: self.figure("scrub"))
 
-    def restart(self, lr):
-        """Train both networks at learning rate lr, live (the running one, if any, gives way)."""
+    def restart(self, lr, fresh=False):
+        """Both networks at learning rate lr (snapped to what the slider shows): the run trained
+        before at that lr if the cache holds it, else trained live (fresh=True: always); the
+        running one, if any, gives way."""
+        lr = snap_lr(lr)
         with FOREGROUND:
             self.status.value = f"lr = {lr:.3g}: training both networks..."
-            self.run.restart(lr=lr)
+            self.run.restart(lr=lr, fresh=fresh)
 
     def wait(self, timeout=None):
         """Block until the current run ends; return its histories {"plain": ..., "bn": ...}."""
@@ -126,9 +141,21 @@ class WhatStaysPut:
     def _start(self, lr):
         return compare_bn_steps(lr=lr, **self.experiment)
 
+    def _stored_run(self, params):
+        """LiveRun's lookup: the run trained before at params["lr"] (with this notebook's defaults),
+        as a final state {"step": T, "steps": T, "stored": histories}; None if not in the cache."""
+        if not self._stored:
+            return None
+        runs = lookup(compare_bn, **{**self._stored, "lr": params["lr"]})
+        steps = self._stored["steps"]
+        return None if runs is None else {"step": steps, "steps": steps, "stored": runs}
+
     def _draw(self, state):
         """One frame: every figure gets the curves so far, one at a time (LiveRun holds DRAW_LOCK
         for each, and lets a control's callback in between)."""
+        if "stored" in state:  # a stored run: one figure per part, a newer tap stops it
+            yield from self._show_runs(state["stored"], self.run.params["lr"], note=STORED_NOTE)
+            return
         if state["step"] == state["steps"]:
             return  # the last state: _done draws it with its exact limits, once
         described = texts.figure_texts_so_far(state, self.experiment["unit"])
@@ -143,7 +170,10 @@ class WhatStaysPut:
 
     def _done(self, state):
         """The run reached its end: the whole curves, on the limits grown while it trained where
-        they fit them well (no full redraw), and the final numbers."""
+        they fit them well (no full redraw), and the final numbers. A stored run: its figures."""
+        if "stored" in state:  # _draw has shown it
+            self.completed.value = f"runs completed: {self.run.completed}"
+            return
         self.scrub.extend(state["bn"]["record"]["snap"].rows, first_frame(state, "scrub"))
         runs = histories(state)
         if self._stored and self._stored["lr"] == self.run.params["lr"]:
@@ -155,6 +185,11 @@ class WhatStaysPut:
         """Every figure and the status for finished histories {"plain": ..., "bn": ...}.
         streamed: the figures have just streamed this run (the scrub figure has every snapshot).
         A figure not built yet shows its stored picture for these histories, if there is one."""
+        for _part in self._show_runs(runs, lr, note, streamed):
+            pass
+
+    def _show_runs(self, runs, lr, note="", streamed=False):
+        """show_runs() one figure at a time: a generator that yields after each (~0.25 s each)."""
         self.runs = runs
         described = texts.figure_texts(runs, self.experiment["unit"])
         described["scrub"] = texts.scrub_text(*texts.last_snapshot_stats(runs))
@@ -171,6 +206,7 @@ class WhatStaysPut:
                     figure.update(runs, streamed)
                 elif not streamed:
                     figure.update(runs)
+            yield
         if "scrub" in self._figures:
             self.show_step(self.step.value)
         else:  # the stored picture shows the last snapshot

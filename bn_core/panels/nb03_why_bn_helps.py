@@ -13,7 +13,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from bn_core.experiments.cache import final_state, lookup
-from bn_core.experiments.smoothness import drift, final_loss, noise_steps, scale_invariance
+from bn_core.experiments.smoothness import (
+    NOISE_STRENGTHS,
+    drift,
+    final_loss,
+    noise_steps,
+    scale_invariance,
+)
 from bn_core.panels.nb03_describe import noise_text, scale_text
 from bn_core.train import history
 from bn_core.ui import poster
@@ -54,7 +60,8 @@ class NoiseExplorer:
         # built while the learner reads (ui.prebuild), or when a run first draws
         self.figure = LazyFigure(self.image, self._build, current=lambda: self.run.state,
                                  text=self.text)
-        self.slider = sliders.FloatSlider(value=strength, min=0.0, max=1.5, step=0.05,
+        self.slider = sliders.FloatSlider(value=strength, min=NOISE_STRENGTHS[0],
+                                          max=NOISE_STRENGTHS[-1], step=0.05,
                                           description="noise", continuous_update=False)
         self.slider.add_class("bn-noise-strength")
         self.readout = widgets.HTML(layout=widgets.Layout(height="48px"))
@@ -63,7 +70,9 @@ class NoiseExplorer:
         self.run = LiveRun(self._start, self.figure, params={"strength": strength},
                            frame_seconds=0.1, on_done=self._done, lookup=self._lookup,
                            poster=poster.RunPosters(name, self.image, self.text))
-        self.slider.observe(lambda change: self.run.restart(strength=change["new"]), "value")
+        # the value as the slider shows it (0.15, not 0.15000000000000002): the warmed run's key
+        self.slider.observe(lambda change: self.run.restart(strength=round(change["new"], 2)),
+                            "value")
         self.widget = widgets.VBox([self.slider, self.run.widget, self.image, self.readout])
 
     @property
@@ -113,9 +122,8 @@ class NoiseExplorer:
         return noise_steps(**self._args(strength))
 
     def _lookup(self, params):
-        """The stored end of the first run (every kind), if the cache holds it; else None."""
-        if self.runs:
-            return None
+        """The stored end of this run, if the cache holds it (the first run: every kind; the warm
+        step also trains BN + noise alone at every strength of the slider); else None."""
         return lookup(final_state, steps_fn=noise_steps, **self._args(params["strength"]))
 
     def text(self, state):

@@ -20,11 +20,14 @@ import numpy as np
 from bn_core.experiments.cache import final_lookup
 from bn_core.experiments.depth import (
     DEFAULTS,
+    DEPTHS,
+    GAIN_SLIDER,
     GRAD_RANGE,
     HIST_RANGE,
     depth_run,
     depth_summary,
     histograms,
+    slider_gain,
 )
 from bn_core.nn import ACTIVATION_GAIN
 from bn_core.panels.nb08_describe import SAT_WORDS, depth_text
@@ -34,9 +37,7 @@ from bn_core.ui.palette import COLORS, TEXT, depth_colors
 from bn_core.ui.poster import RunPosters, image_widget
 from bn_core.ui.runner import LiveRun
 
-MAX_DEPTH = 20
-FIGSIZE = (11, 6.2)
-BINS = 50
+MAX_DEPTH, FIGSIZE, BINS = DEPTHS[-1], (11, 6.2), 50
 GAIN_TEXT = {"tanh": "5/3", "relu": "\u221a2", "sigmoid": "1"}
 
 
@@ -154,13 +155,13 @@ class DepthDraw:
 def controls():
     """The four controls (the button setting PyTorch's gain for f is DepthPanel's)."""
     style = {"description_width": "initial"}
-    c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=2, max=MAX_DEPTH,
+    lo, hi, step = GAIN_SLIDER
+    c = {"depth": sliders.IntSlider(value=DEFAULTS["depth"], min=DEPTHS[0], max=DEPTHS[-1],
                                     description="hidden layers", continuous_update=False,
                                     style=style),
-         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=-1, max=1,
-                                        step=0.05, description="weight gain",
-                                        readout_format=".2f", continuous_update=False,
-                                        style=style),
+         "gain": sliders.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=lo, max=hi, step=step,
+                                        description="weight gain", readout_format=".2f",
+                                        continuous_update=False, style=style),
          "activation": widgets.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh",
                                         description="f", layout=widgets.Layout(width="150px")),
          "bn": widgets.ToggleButtons(options=["off", "before", "after"], value="off",
@@ -188,15 +189,16 @@ class DepthPanel:
         kaiming.add_class("bn08-kaiming")
         params = {**{name: w.value for name, w in c.items()}, "steps": steps}
         self.run = LiveRun(depth_run, self.figure, params=params, on_done=self.show_table,
-                           lookup=final_lookup(depth_run),  # warmed defaults: no training
+                           lookup=final_lookup(depth_run),  # warmed (defaults, every depth)
                            poster=RunPosters("nb08.depth", self.image, depth_text))
 
         def on_change(_change=None):
             f = c["activation"].value
             mark.value = (f"PyTorch's gain for {f}: {GAIN_TEXT[f]} = {ACTIVATION_GAIN[f]:.2f}"
                           f"{' (set)' if abs(c['gain'].value - ACTIVATION_GAIN[f]) < 0.01 else ''}")
-            if _change is not None:
-                self.run.restart(**{name: w.value for name, w in c.items()})
+            if _change is not None:  # the gain as the warm step computed it (one cache key)
+                self.run.restart(**{name: slider_gain(w.value) if name == "gain" else w.value
+                                    for name, w in c.items()})
 
         for w in c.values():
             w.observe(on_change, "value")

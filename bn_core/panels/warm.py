@@ -3,9 +3,13 @@ first pictures of every notebook, so that no learner's kernel trains, imports ma
 anything before the learner moves a control:
 
     python -m bn_core.panels.warm       # once per machine and code version (Binder: postBuild)
+    python -m bn_core.panels.warm --defaults-only    # without notebook 02's lr grids (~1.5 CPU-min
+                                                     # less from cold: tests, the web book)
 
 It opens the panels as the notebooks do (same seeds, same defaults); each stores its pictures.
 """
+
+import sys
 
 import numpy as np
 
@@ -16,13 +20,14 @@ from bn_core.experiments.warm import warm as warm_results
 from bn_core.ui.poster import drawing_version
 
 
-def warm(timeout=600):
-    """Fill the cache with the results, then the pictures. Returns the names of what was warmed."""
+def warm(timeout=600, grids=True):
+    """Fill the cache with the results (grids: also every lr of notebook 02's training sliders, so
+    that a tap shows a stored run), then the pictures. Returns the names of what was warmed."""
     from bn_core.panels.nb01_explorer import build_panel
     from bn_core.panels.nb02_forum import FreezePanel, ShiftPanel
     from bn_core.panels.nb02_what_stays_put import WhatStaysPut
 
-    names = warm_results()
+    names = warm_results(grids)
     build_panel(seed=0)  # notebook 01: the explorer at its defaults
     WhatStaysPut(lr=0.5, steps=1000, seed=0).wait(timeout)  # notebook 02, as its cells open it
     FreezePanel(lr=0.5, steps=200, seed=0).run.wait(timeout)
@@ -78,4 +83,4 @@ def warm_07_08(timeout):
 if __name__ == "__main__":
     print(f"bn_core cache: {cache_dir() or 'off'} (results {code_version()}, "
           f"pictures {drawing_version()})")
-    print("warm:", ", ".join(warm()))
+    print("warm:", ", ".join(warm(grids="--defaults-only" not in sys.argv)))

@@ -18,11 +18,11 @@ threads, and a queued build whose figure the learner built meanwhile is skipped 
 
 Once every figure is built, the kernel imports what ipywidgets' interactive_output imports at its
 first call (matplotlib_inline, pyplot: ~90 ms that notebook 03's, 04's and 05's first taps paid),
-collects its garbage and freezes what is left (gc.freeze):
-the objects a kernel holds by then (matplotlib, the figures, the widgets: ~150k) are no longer
-scanned by Python's full collections, which otherwise came every few taps and took ~60 ms each
-(measured in the kernel during notebook 03's taps); a cell that runs unfreezes them (a re-run
-panel's old figures must stay collectable), and the kernel freezes again once idle.
+collects its garbage and freezes what is left (gc.freeze): the objects a kernel holds by then
+(matplotlib, the figures, the widgets: ~150k) are no longer scanned by Python's full collections,
+which otherwise came every few taps and took ~60 ms each (measured in the kernel during notebook
+03's taps). A cell that runs unfreezes them (a re-run panel's old figures must stay collectable),
+and the kernel freezes again once idle.
 
 Only in a Jupyter kernel (JupyterLab, Voila, nbval): scripts, tests and the warm step queue
 nothing. BN_CORE_PREBUILD=off turns it off (the figures are then built at the first move, as
