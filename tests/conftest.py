@@ -4,8 +4,9 @@ warm-up (one core, about 3 minutes from cold) overlaps the tests that do not nee
 browser tests: they run after it, their timeouts assume a machine not that busy).
 
 Fixtures: `warm_cache` (folder, what warm printed): a cache warmed from empty this session (copy
-it, never write to it); `warm_default_cache`: the cache in use, holding what it has (the browser
-tests' servers and the web book read it; nbval's notebooks/ too, seeded before their first cell).
+it, never write to it: the browser tests' Lab and Voila servers read a copy); `warm_default_cache`:
+the cache in use, holding what it has (the web book reads it; nbval's notebooks/ too, seeded before
+their first cell).
 """
 
 from pathlib import Path

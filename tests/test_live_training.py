@@ -162,6 +162,16 @@ def test_nb06_streamed_ghost_run_matches_ghost_experiment():
 def test_an_interrupt_cancels_every_run(data):
     """SIGINT (what Kernel > Interrupt sends) reaches the main thread only; the handler cancels
     every LiveRun, then does what the handler it replaced did (here: KeyboardInterrupt)."""
+    # Python's own handler, as in a terminal: pytest started in the background by a
+    # non-interactive shell inherits SIGINT ignored (then the runs stop and nothing is raised)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _interrupt_two_runs(data)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt_two_runs(data):
     dash = WhatStaysPut(lr=0.5, data=data, steps=1000)
     explorer = NoiseExplorer(data, seed=7, steps=400)  # not cached (03 uses seeds 0 to 4)
     time.sleep(0.2)

@@ -4,11 +4,10 @@
 3 CPU-minutes from an empty cache, and on CI every commit is a new code version, so the cache is
 always cold there. The session runs it once, from an empty folder of its own, in the background
 from the end of the collection (tests/conftest.py orders the modules that need it last), and:
-- the tests that need a warm cache, or warm results without pictures, start from a COPY of it
-  (copy_cache, copy_results): that folder itself is never written to;
-- the cache in use (BN_CORE_CACHE_DIR, else ~/.cache/bn_core: the browser tests' servers, the web
-  book, nbval on notebooks/) gets the files it lacks of it (seed), as tools/book.py's warm-up
-  would have computed them.
+- the tests that need a warm cache, or warm results without pictures, and the browser tests'
+  servers start from a COPY of it (copy_cache, copy_results): that folder is never written to;
+- the cache in use (BN_CORE_CACHE_DIR, else ~/.cache/bn_core: the web book, nbval on notebooks/)
+  gets the files it lacks of it (seed), as tools/book.py's warm-up would have computed them.
 """
 
 import os

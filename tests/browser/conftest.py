@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import axe  # noqa: E402
 import pages  # noqa: E402
 import servers  # noqa: E402
+import warm_cache as session_warm  # noqa: E402  (tests/, on the tests' path)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = Path(os.environ.get("BN_NOTEBOOK_DIR", ROOT / "notebooks"))  # another for trials
@@ -108,24 +109,28 @@ def browser():
         chromium.close()
 
 
-def _app(kind, browser, tmp_path_factory):
-    with servers.serve(kind, NOTEBOOK_DIR, tmp_path_factory.mktemp(kind)) as server:
+def _app(kind, browser, tmp_path_factory, warm):
+    workdir = tmp_path_factory.mktemp(kind)
+    cache = session_warm.copy_cache(warm[0], workdir / "cache")
+    with servers.serve(kind, NOTEBOOK_DIR, workdir, cache=cache) as server:
         app = App(kind, server, browser)
         yield app
         for name in list(app.pages):
             app.release(name)
 
 
-# Each app is used by one test module: stop it after that. Its kernels read the cache in use,
-# warm (as a class's: the README has teachers warm it first; tests/warm_cache.py).
+# Each app is used by one test module: stop it after that. Its kernels read a private copy of the
+# session's warm-up (tests/warm_cache.py), warm as a class's (the README has teachers warm it
+# first) and the same on every machine: never the developer's own cache, whose sliders' grids
+# (python -m bn_core.panels.warm without --defaults-only) would answer training taps at once.
 @pytest.fixture(scope="module")
-def lab(browser, tmp_path_factory, warm_default_cache):
-    yield from _app("lab", browser, tmp_path_factory)
+def lab(browser, tmp_path_factory, warm_cache):
+    yield from _app("lab", browser, tmp_path_factory, warm_cache)
 
 
 @pytest.fixture(scope="module")
-def voila(browser, tmp_path_factory, warm_default_cache):
-    yield from _app("voila", browser, tmp_path_factory)
+def voila(browser, tmp_path_factory, warm_cache):
+    yield from _app("voila", browser, tmp_path_factory, warm_cache)
 
 
 @pytest.fixture

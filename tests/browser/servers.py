@@ -42,9 +42,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_env(workdir):
-    """Environment of a server: private Jupyter dirs, this venv's kernels, inline matplotlib."""
+def server_env(workdir, cache=None):
+    """Environment of a server: private Jupyter dirs, this venv's kernels, inline matplotlib;
+    its kernels' experiment cache is folder `cache` when given, else the cache in use."""
     env = dict(os.environ)
+    if cache is not None:
+        env["BN_CORE_CACHE_DIR"] = str(cache)
     env.pop("MPLBACKEND", None)  # tests/run.sh sets Agg; a learner's kernel uses inline plots
     env.update(
         JUPYTER_CONFIG_DIR=str(workdir / "config"),
@@ -77,7 +80,7 @@ def server_command(kind, root, port):
 class Server:
     """A running server: `url` (ends with "/"), `root` (the served copy), `log` (its output)."""
 
-    def __init__(self, kind, notebooks, workdir, timeout=60):
+    def __init__(self, kind, notebooks, workdir, timeout=60, cache=None):
         self.kind, self.workdir = kind, Path(workdir)
         self.root = self.workdir / "notebooks"
         shutil.copytree(notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -91,7 +94,7 @@ class Server:
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
                 server_command(kind, self.root, port), cwd=self.workdir,
-                env=server_env(self.workdir),
+                env=server_env(self.workdir, cache),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True)
         self._wait_up(timeout)
@@ -129,9 +132,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(kind, notebooks, workdir):
+def serve(kind, notebooks, workdir, cache=None):
     """Start a server (see Server), yield it, stop it."""
-    server = Server(kind, notebooks, workdir)
+    server = Server(kind, notebooks, workdir, cache=cache)
     try:
         yield server
     finally:
@@ -161,7 +164,7 @@ def classroom_voila(workdir, *args, pools=None):
     (workdir / "voila.json").write_text(json.dumps(config))
     port = free_port()
     url, log = f"http://127.0.0.1:{port}/", workdir / "voila.log"
-    env = {**server_env(workdir), "BN_CORE_CACHE_DIR": str(workdir / "cache")}
+    env = server_env(workdir, workdir / "cache")
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "voila", "notebooks/", "--no-browser", "--Voila.ip=127.0.0.1",
