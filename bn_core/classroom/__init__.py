@@ -1,0 +1,1 @@
+"""What serves a class: kernels forked from one warm process (forkserver, provisioner)."""
