@@ -106,9 +106,15 @@ def fork_kernel(argv, env, cwd):
 class ForkProvisioner(LocalProvisioner):
     """LocalProvisioner whose python kernels are forked from the warm fork server."""
 
+    @staticmethod
+    def forks(cmd):
+        """Whether kernel command line `cmd` is forked: ipykernel on this very Python (another
+        program, or another environment's Python, is launched the usual way)."""
+        return (kernel_args(cmd) is not None
+                and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable))
+
     async def launch_kernel(self, cmd, **kwargs):
-        same_python = cmd and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
-        if kernel_args(cmd) is None or not same_python:  # another program, another environment
+        if not self.forks(cmd):
             return await super().launch_kernel(cmd, **kwargs)
         env = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}  # as
         # jupyter_client's launcher sets it: the kernel ends if this server is gone
