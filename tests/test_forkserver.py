@@ -105,10 +105,12 @@ def test_the_fork_server_ends_with_its_server(tmp_path):
     code = ("from bn_core.classroom import provisioner\n"
             "provisioner.fork_server()\n"
             "print(provisioner._server['proc'].pid, flush=True)\n")
+    code += "print(provisioner._server['path'], flush=True)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True).stdout
-    pid = int(out.split()[-1])
+    pid, path = int(out.split()[-2]), out.split()[-1]
     deadline = time.monotonic() + 10
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the fork server outlived the process that started it"
         time.sleep(0.2)
+    assert not os.path.exists(os.path.dirname(path)), "it left its socket behind"

@@ -34,13 +34,14 @@ def tier(name):
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in TIERS) else "engine"
 
 
-TIERS = ("experiments", "ui", "exercises", "panels")
+TIERS = ("experiments", "ui", "exercises", "panels", "classroom")
 ALLOWED = {  # which tiers each tier may import
     "engine": {"engine"},
     "experiments": {"engine", "experiments"},
     "ui": {"engine", "ui"},
     "exercises": {"engine", "experiments", "ui", "exercises"},
     "panels": {"engine", "experiments", "ui", "exercises", "panels"},
+    "classroom": {"classroom"},  # serving a class: Jupyter's machinery, bn_core loaded by name
 }
 
 

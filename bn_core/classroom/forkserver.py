@@ -12,9 +12,13 @@ The pages of the imported modules are shared between the kernels until written (
     python -m bn_core.classroom.forkserver SOCKET   # started by ForkProvisioner (provisioner.py)
     request: one JSON line {"argv": [...], "env": {...}, "cwd": "..."} -> reply {"pid": N}
 
-It forks only before any thread or ZeroMQ context exists in it (imports create neither), and it
-exits when the process that started it (the server) is gone. Children are reaped by the system
-(SIGCHLD ignored here, restored in each kernel: its subprocesses must be waitable).
+No ZeroMQ context or Python thread exists in it when it forks (imports create neither; OpenBLAS's
+worker threads are re-made in the child by OpenBLAS's own fork handler, as for multiprocessing's
+"fork"). What a module read from the environment at import time is the server's, which is the
+kernels' too (a server starts its kernels with its own environment plus the JPY_* variables, which
+become_kernel passes on). It exits when the process that started it (the server) is gone, and
+ignores Ctrl-C (which stops that server). Children are reaped by the system (SIGCHLD ignored here,
+restored in each kernel: its subprocesses must be waitable).
 """
 
 import contextlib
@@ -122,6 +126,7 @@ def serve(path):
     """Accept requests on Unix socket `path` until the parent process is gone."""
     parent = os.getppid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the kernels
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which ends this
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     os.chmod(path, 0o600)  # the server's user only
@@ -152,6 +157,9 @@ def serve(path):
                     os._exit(code)
             conn.sendall((json.dumps({"pid": pid}) + "\n").encode())
     listener.close()
+    with contextlib.suppress(OSError):  # the socket, and its private folder (provisioner.py)
+        os.unlink(path)
+        os.rmdir(os.path.dirname(path))
 
 
 def main(argv=None):
