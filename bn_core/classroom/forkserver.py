@@ -37,7 +37,7 @@ import sys
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "numpy",
            "ipywidgets", "anywidget", "matplotlib", "matplotlib.figure",
            "matplotlib.backends.backend_agg", "matplotlib_inline.backend_inline", "PIL.Image",
-           "setproctitle", "bn_core", "bn_core.ui.poster", "bn_core.ui.live", "bn_core.ui.runner")
+           "setproctitle")  # and every module of bn_core (preload)
 KERNEL_MODULE = "ipykernel_launcher"
 
 
