@@ -13,7 +13,7 @@ from bn_core.experiments.cache import cached, final_state
 from bn_core.experiments.smoothness import NOISE_STRENGTHS, noise_steps
 from bn_core.experiments.what_stays_put import KEYS, LR_SLIDER, compare_bn, lr_grid, snap_lr
 from bn_core.panels.nb02_forum import _lr_slider
-from bn_core.panels.nb02_what_stays_put import STORED_NOTE, WhatStaysPut
+from bn_core.panels.nb02_what_stays_put import SIZES, STORED_NOTE, WhatStaysPut
 from bn_core.panels.nb03_why_bn_helps import NoiseExplorer
 from bn_core.panels.nb08_depth import depth_panel
 
@@ -93,6 +93,34 @@ def test_a_tap_to_a_stored_lr_shows_that_run_then_play_trains_it_live(cache):
     for key in KEYS:  # streamed = blocking = stored
         np.testing.assert_array_equal(trained[key]["loss"], stored[key]["loss"])
         np.testing.assert_array_equal(trained[key]["next"]["std"], stored[key]["next"]["std"])
+
+
+def test_a_tap_to_a_stored_lr_shows_its_pictures_and_each_figure_draws_that_run_when_needed(
+        cache):
+    stored = {lr: compare_bn(lr=lr, **SMALL) for lr in (0.5, 0.1)}  # as the warm step does
+    dash = WhatStaysPut(lr=0.5, **SMALL)  # opens on the stored 0.5: draws and keeps its pictures
+    dash.wait(60)
+    draws = []
+    for name in SIZES:  # built (as prebuild does while the learner reads), each draw counted
+        figure = dash.figure(name)
+        figure.update = lambda runs, *a, f=figure.update, name=name: draws.append(name) or f(runs)
+    dash.lr.value = 0.1  # no picture of 0.1 yet: drawn, and kept for the next tap
+    dash.wait(60)
+    assert sorted(draws) == sorted(SIZES)
+    drawn = {name: bytes(image.value) for name, image in dash.images.items()}
+    for lr in (0.5, 0.1):  # both have pictures now: shown, nothing drawn
+        dash.lr.value = lr
+        dash.wait(60)
+    assert len(draws) == 4 and STORED_NOTE in dash.status.value and dash.runs is dash.run.state[
+        "stored"]
+    assert {name: bytes(image.value) for name, image in dash.images.items()} == drawn
+    np.testing.assert_array_equal(dash.runs["bn"]["test_acc"], stored[0.1]["bn"]["test_acc"])
+    line = dash.fig1.acc["bn"]  # needed: fig1 draws the 0.1 run now, the same pixels
+    np.testing.assert_array_equal(line.get_ydata(), stored[0.1]["bn"]["test_acc"])
+    assert draws[4:] == ["fig1"] and bytes(dash.images["fig1"].value) == drawn["fig1"]
+    dash.step.value = 10  # the scrubber: the scrub figure draws the 0.1 run, then step 10
+    assert draws[5:] == ["scrub"] and dash.shown.value.startswith("showing step 10 ")
+    np.testing.assert_array_equal(dash.scrub.steps, stored[0.1]["bn"]["snap"]["step"])
 
 
 def test_a_tap_to_an_lr_not_stored_trains(cache):

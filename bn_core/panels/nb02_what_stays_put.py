@@ -16,6 +16,10 @@ default run (`python -m bn_core.panels.warm`, or an earlier learner), the panel 
 once instead of training in every learner's kernel; play, reset or a new lr train live.
 At open the figures are their stored first images (ui.poster) when there are some: matplotlib is
 imported, and a figure built, when a control first needs it (`dash.figure(name)`; `dash.fig1`...).
+A tap on lr that finds a stored run shows the stored pictures of its figures too (the warm step
+draws those of every lr: panels.warm), not drawn (~0.2 s a figure); each figure draws that run
+while the learner reads (ui.prebuild) or when next needed. The first kernel that draws a picture
+of a stored run keeps it.
 """
 
 import ipywidgets as widgets
@@ -31,7 +35,7 @@ from bn_core.experiments.what_stays_put import (
     snap_lr,
 )
 from bn_core.panels import nb02_describe as texts
-from bn_core.ui import poster
+from bn_core.ui import poster, prebuild
 from bn_core.ui import slider as sliders
 from bn_core.ui.a11y import describe
 from bn_core.ui.locks import DRAW_LOCK, FOREGROUND
@@ -62,6 +66,7 @@ class WhatStaysPut:
         for image in self.images.values():  # until a run's first frame (or its stored end)
             describe(image, "The figure appears when both networks start training.")
         self._figures = {}  # name -> figure, built when first needed
+        self._pictured = set()  # built figures whose image shows the stored picture of self.runs
         self.runs = None  # compare_bn()'s histories of the last run that finished
         lo, hi, step = LR_SLIDER
         self.lr = sliders.FloatLogSlider(value=lr, base=10, min=lo, max=hi, step=step,
@@ -89,7 +94,14 @@ class WhatStaysPut:
     def figure(self, name, draw_runs=True):
         """Figure `name` of SIZES, built (matplotlib imported) the first time it is needed; it
         takes over its image from the stored first picture and draws the last finished run
-        (draw_runs=False: not, for a run that is about to stream into it)."""
+        (draw_runs=False: not, for a run that is about to stream into it). A figure whose image
+        shows the stored picture of a tapped lr's run draws that run now (if not done already
+        while the learner read: prebuild)."""
+        with DRAW_LOCK:
+            if name in self._pictured:  # its image shows self.runs' stored picture: drawn now
+                self._pictured.discard(name)
+                if draw_runs:
+                    self._figures[name].update(self.runs)
         if name not in self._figures:
             from bn_core.panels.nb02_figures import ChangeFigure, Fig1Figure, ParamsFigure
             from bn_core.panels.nb02_scrub import ScrubFigure
@@ -193,21 +205,31 @@ class WhatStaysPut:
         self.runs = runs
         described = texts.figure_texts(runs, self.experiment["unit"])
         described["scrub"] = texts.scrub_text(*texts.last_snapshot_stats(runs))
+        stored = note == STORED_NOTE
         for name in SIZES:
             figure = self._figures.get(name)
             image = self.images[name]
+            key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
             with image.hold_sync():  # the picture and its text in one message
                 describe(image, described[name])
                 if figure is None:
-                    key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
                     poster.opening(image, key,
                                    lambda name=name: self.figure(name))  # it draws self.runs
-                elif name != "scrub":
-                    figure.update(runs, streamed)
-                elif not streamed:
-                    figure.update(runs)
+                elif stored and (name != "scrub" or self.step.value == self.step.max) \
+                        and poster.show(image, key):  # drawn while the learner reads
+                    self._pictured.add(name)
+                    prebuild.later(image, lambda name=name: self.figure(name),
+                                   pending=lambda name=name: name in self._pictured)
+                else:
+                    self._pictured.discard(name)
+                    if name != "scrub":
+                        figure.update(runs, streamed)
+                    elif not streamed:
+                        figure.update(runs)
+                    if stored:  # the next learner's tap shows it
+                        poster.store(key, image)
             yield
-        if "scrub" in self._figures:
+        if "scrub" in self._figures and "scrub" not in self._pictured:
             self.show_step(self.step.value)
         else:  # the stored picture shows the last snapshot
             steps = runs["bn"]["snap"]["step"]

@@ -35,7 +35,7 @@ def warm(timeout=600, grids=True):
     shift.run.wait(timeout)
     shift.select("relu", lr=0.1).done.wait(timeout)
     return (names + ["01 pictures", "02 pictures"] + warm_03_04(timeout) + warm_05_06()
-            + warm_07_08(timeout))
+            + warm_07_08(timeout) + (warm_grid_pictures(timeout) if grids else []))
 
 
 def warm_03_04(timeout):
@@ -78,6 +78,33 @@ def warm_07_08(timeout):
     scale_panel().run.wait(timeout)
     batch_panel().run.wait(timeout)
     return ["07 pictures", "08 pictures"]
+
+
+def warm_grid_pictures(timeout):
+    """The pictures of every stored value of the training sliders (experiments.warm.GRIDS): each
+    slider set to each value, as a learner's tap does, and its stored run shown (and kept as
+    pictures): a tap then reads a picture instead of drawing up to four figures."""
+    from bn_core.experiments.depth import DEPTHS, gain_grid
+    from bn_core.experiments.smoothness import NOISE_STRENGTHS
+    from bn_core.experiments.what_stays_put import lr_grid
+    from bn_core.panels.nb02_forum import FreezePanel
+    from bn_core.panels.nb02_what_stays_put import WhatStaysPut
+    from bn_core.panels.nb03_why_bn_helps import NoiseExplorer
+    from bn_core.panels.nb08_depth import depth_panel
+
+    dash, freeze = WhatStaysPut(lr=0.5, steps=1000, seed=0), FreezePanel(lr=0.5, steps=200, seed=0)
+    noise = NoiseExplorer(load_digits_split(), seed=0, steps=400, lr=0.5, strength=0.5)
+    depth = depth_panel()
+    for slider, values, run in ((dash.lr, lr_grid(), dash.run), (freeze.lr, lr_grid(), freeze.run),
+                                (noise.slider, NOISE_STRENGTHS, noise.run),
+                                (depth.controls["depth"], DEPTHS, depth.run),
+                                (depth.controls["gain"], gain_grid(), depth.run)):
+        start = slider.value
+        for value in [*values, start]:  # back to the default: the next slider's grid is there
+            run.wait(timeout)
+            slider.value = value
+        run.wait(timeout)
+    return ["02 lr pictures", "03 noise pictures", "08 depth and gain pictures"]
 
 
 if __name__ == "__main__":
