@@ -16,6 +16,7 @@ from bn_core.panels.nb02_forum import _lr_slider
 from bn_core.panels.nb02_what_stays_put import SIZES, STORED_NOTE, WhatStaysPut
 from bn_core.panels.nb03_why_bn_helps import NoiseExplorer
 from bn_core.panels.nb08_depth import depth_panel
+from bn_core.ui import poster
 
 
 def test_the_grid_is_every_value_of_the_sliders_snapped_as_they_show_it():
@@ -108,8 +109,9 @@ def test_a_tap_to_a_stored_lr_shows_its_pictures_and_each_figure_draws_that_run_
     dash.wait(60)
     assert sorted(draws) == sorted(SIZES)
     drawn = {name: bytes(image.value) for name, image in dash.images.items()}
-    for lr in (0.5, 0.1):  # both have pictures now: shown, nothing drawn
+    for lr in (0.5, 0.1):  # both have pictures now: shown by the callback, nothing drawn
         dash.lr.value = lr
+        assert dash.images["fig1"].value == poster._stored(dash._key("fig1", lr), "jpeg")
         dash.wait(60)
     assert len(draws) == 4 and STORED_NOTE in dash.status.value and dash.runs is dash.run.state[
         "stored"]

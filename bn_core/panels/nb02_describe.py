@@ -148,3 +148,11 @@ def shift_text(state):
     gone = [f"{LABELS[k]} diverged at step {run['step']}" for k, run in state["runs"].items()
             if run["diverged"]]
     return " ".join(parts + ([("; ".join(gone)) + "."] if gone else []))
+
+
+def status_text(runs, lr):
+    """The status line of a finished run at lr: its training time and final test accuracies."""
+    seconds = runs["bn"]["seconds"] + runs["plain"]["seconds"]
+    acc = {k: runs[k]["test_acc"][-1] for k in KEYS}
+    return (f"lr = {lr:.3g}: trained both in {seconds:.1f} s; final test accuracy "
+            f"{acc['plain']:.3f} without BN, {acc['bn']:.3f} with BN")

@@ -14,12 +14,10 @@ The notebook's numbers come from `dash.wait()`: the finished run's compare_bn() 
 a blocking compare_bn() at the same arguments. At open, when the on-disk cache already holds the
 default run (`python -m bn_core.panels.warm`, or an earlier learner), the panel shows it at
 once instead of training in every learner's kernel; play, reset or a new lr train live.
-At open the figures are their stored first images (ui.poster) when there are some: matplotlib is
-imported, and a figure built, when a control first needs it (`dash.figure(name)`; `dash.fig1`...).
-A tap on lr that finds a stored run shows the stored pictures of its figures too (the warm step
-draws those of every lr: panels.warm), not drawn (~0.2 s a figure); each figure draws that run
-while the learner reads (ui.prebuild) or when next needed. The first kernel that draws a picture
-of a stored run keeps it.
+The figures open on their stored first images (ui.poster), built when first needed (`dash.fig1`).
+A tap on lr shows that lr's stored pictures from the callback (panels.warm draws every lr's), not
+drawn (~0.2 s a figure), then the numbers of the stored run; a built figure draws that run when
+next needed (the scrub figure while the learner reads: ui.prebuild).
 """
 
 import ipywidgets as widgets
@@ -27,7 +25,6 @@ import ipywidgets as widgets
 from bn_core.data import load_digits_split
 from bn_core.experiments.cache import keep, lookup
 from bn_core.experiments.what_stays_put import (
-    KEYS,
     LR_SLIDER,
     compare_bn,
     compare_bn_steps,
@@ -94,9 +91,8 @@ class WhatStaysPut:
     def figure(self, name, draw_runs=True):
         """Figure `name` of SIZES, built (matplotlib imported) the first time it is needed; it
         takes over its image from the stored first picture and draws the last finished run
-        (draw_runs=False: not, for a run that is about to stream into it). A figure whose image
-        shows the stored picture of a tapped lr's run draws that run now (if not done already
-        while the learner read: prebuild)."""
+        (draw_runs=False: not, for a run that is about to stream into it); one that shows a
+        stored picture of it (_show_pictures) draws it now."""
         with DRAW_LOCK:
             if name in self._pictured:  # its image shows self.runs' stored picture: drawn now
                 self._pictured.discard(name)
@@ -130,6 +126,8 @@ class WhatStaysPut:
         with FOREGROUND:
             self.status.value = f"lr = {lr:.3g}: training both networks..."
             self.run.restart(lr=lr, fresh=fresh)
+            if self._stored and not fresh:  # a stored run's pictures now, its numbers follow
+                self._show_pictures(lr, SIZES)
 
     def wait(self, timeout=None):
         """Block until the current run ends; return its histories {"plain": ..., "bn": ...}."""
@@ -195,32 +193,47 @@ class WhatStaysPut:
 
     def show_runs(self, runs, lr, note="", streamed=False):
         """Every figure and the status for finished histories {"plain": ..., "bn": ...}.
-        streamed: the figures have just streamed this run (the scrub figure has every snapshot).
-        A figure not built yet shows its stored picture for these histories, if there is one."""
+        streamed: the figures have just streamed this run (the scrub figure has every snapshot);
+        stored (note): a figure not built, or one that has it, shows its stored picture."""
         for _part in self._show_runs(runs, lr, note, streamed):
             pass
+
+    def _key(self, name, lr):
+        """The key of figure `name`'s stored picture of the run at lr (ui.poster)."""
+        return poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
+
+    def _show_pictures(self, lr, names):
+        """The stored pictures of the run at lr in the figures `names` that have one (the scrub
+        figure's shows the last step: only with the step slider there). True if any shows."""
+        shown = False
+        with DRAW_LOCK:
+            for name in names:
+                image = self.images[name]
+                if (name == "scrub" and self.step.value != self.step.max
+                        or not poster.show(image, self._key(name, lr))):
+                    continue
+                shown = True
+                if name in self._figures:  # the scrub figure draws it while the learner reads
+                    self._pictured.add(name)
+                    if name == "scrub":
+                        prebuild.later(image, lambda: self.figure("scrub"),
+                                       pending=lambda: "scrub" in self._pictured)
+        return shown
 
     def _show_runs(self, runs, lr, note="", streamed=False):
         """show_runs() one figure at a time: a generator that yields after each (~0.25 s each)."""
         self.runs = runs
-        described = texts.figure_texts(runs, self.experiment["unit"])
-        described["scrub"] = texts.scrub_text(*texts.last_snapshot_stats(runs))
+        described = {**texts.figure_texts(runs, self.experiment["unit"]),
+                     "scrub": texts.scrub_text(*texts.last_snapshot_stats(runs))}
         stored = note == STORED_NOTE
         for name in SIZES:
-            figure = self._figures.get(name)
-            image = self.images[name]
-            key = poster.poster_key(f"nb02.{name}", lr, *self.experiment_key)
+            figure, image, key = self._figures.get(name), self.images[name], self._key(name, lr)
             with image.hold_sync():  # the picture and its text in one message
                 describe(image, described[name])
                 if figure is None:
                     poster.opening(image, key,
                                    lambda name=name: self.figure(name))  # it draws self.runs
-                elif stored and (name != "scrub" or self.step.value == self.step.max) \
-                        and poster.show(image, key):  # drawn while the learner reads
-                    self._pictured.add(name)
-                    prebuild.later(image, lambda name=name: self.figure(name),
-                                   pending=lambda name=name: name in self._pictured)
-                else:
+                elif not (stored and self._show_pictures(lr, [name])):
                     self._pictured.discard(name)
                     if name != "scrub":
                         figure.update(runs, streamed)
@@ -234,8 +247,4 @@ class WhatStaysPut:
         else:  # the stored picture shows the last snapshot
             steps = runs["bn"]["snap"]["step"]
             self.shown.value = f"showing step {steps[-1]} ({len(steps)} snapshots so far)"
-        seconds = runs["bn"]["seconds"] + runs["plain"]["seconds"]
-        acc = {k: runs[k]["test_acc"][-1] for k in KEYS}
-        self.status.value = (f"lr = {lr:.3g}: trained both in {seconds:.1f} s; "
-                             f"final test accuracy {acc['plain']:.3f} without BN, "
-                             f"{acc['bn']:.3f} with BN{note}")
+        self.status.value = texts.status_text(runs, lr) + note
