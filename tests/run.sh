@@ -48,4 +48,4 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .venv/bin/ruff check .
 .venv/bin/python tools/nbclean.py --check notebooks/*.ipynb
-.venv/bin/python -m pytest -q tests notebooks --nbval-lax "$@"
+.venv/bin/python -m pytest -q --durations=30 tests notebooks --nbval-lax "$@"
