@@ -2,6 +2,7 @@
 pre-heated kernels and a Run All do) and after ui.prebuild has built its figures.
 
     .venv/bin/python benchmarks/kernel_cost.py [--notebooks 01,02] [--repeats 3] [--profile 20]
+                                               [--fork]
 
 Each kernel is a new `python3` kernel (jupyter_client) started as a server starts it (inline
 matplotlib backend, no MPLBACKEND), with the cache of $BN_CORE_CACHE_DIR (warm it first:
@@ -23,6 +24,7 @@ import nbformat
 import numpy as np
 import psutil
 from jupyter_client.manager import start_new_kernel
+from jupyter_client.provisioning import KernelProvisionerFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -93,10 +95,15 @@ def main():
     parser.add_argument("--notebooks", default="01,02,03,04,05,06,07,08")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument("--fork", action="store_true",
+                        help="fork each kernel from bn_core's warm process, as voila.json does")
     args = parser.parse_args()
+    if args.fork:  # what voila.json configures for a class (bn_core.classroom)
+        KernelProvisionerFactory.instance().default_provisioner_name = "bn-fork"
     print(f"load: {' '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs; "
           f"cache {os.environ.get('BN_CORE_CACHE_DIR', '(default)')}, "
-          f"BN_CORE_PREBUILD={os.environ.get('BN_CORE_PREBUILD', '(on)')}")
+          f"BN_CORE_PREBUILD={os.environ.get('BN_CORE_PREBUILD', '(on)')}, "
+          f"kernels {'forked (bn-fork)' if args.fork else 'started the usual way'}")
     print("nb  open CPU-s  build CPU-s  built  MB open  MB built")
     for number in args.notebooks.split(","):
         if args.profile:

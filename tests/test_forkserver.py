@@ -18,7 +18,7 @@ from bn_core.classroom.provisioner import ForkProvisioner
 
 PROBE = ("import os, sys\n"
          "print(os.getcwd(), os.environ.get('BN_FORK_TEST'), 'matplotlib' in sys.modules,"
-         " os.getpgid(0) == os.getpid())")
+         " 'joblib' in sys.modules, os.getpgid(0) == os.getpid())")
 
 
 def start(provisioner, cwd, env=None):
@@ -61,7 +61,7 @@ def test_a_forked_kernel_is_a_kernel(fork_env, tmp_path):
         kernel = psutil.Process(manager.provisioner.pid)
         assert "bn_core.classroom.forkserver" in " ".join(kernel.parent().cmdline())
         assert "ipykernel_launcher" in " ".join(kernel.cmdline())  # what ps and the tests see
-        assert execute(client, PROBE).split() == [str(tmp_path), "yes", "True", "True"]
+        assert execute(client, PROBE).split() == [str(tmp_path), "yes", "True", "True", "True"]
         # its subprocesses can be waited for (the fork server ignores SIGCHLD, the kernel not)
         assert execute(client, "import subprocess\nprint(subprocess.run(['echo', 'ok'], "
                                "capture_output=True, text=True, check=True).stdout)") == "ok\n\n"
