@@ -185,6 +185,40 @@ def test_a_stored_end_is_shown_without_training_and_play_trains_anew():
     run.cancel()
 
 
+def test_a_stored_picture_shows_before_its_state_is_read_and_its_text_follows():
+    """A tap shows the stored picture at once; reading the stored state (20-150 ms for notebook
+    08's runs) comes after, then the picture's text alternative (show with the state)."""
+    reading, release, shown, draw = threading.Event(), threading.Event(), [], Drawn()
+
+    class Posters:  # RunPosters' interface: show(params, state=None) -> True if a picture shows
+        def show(self, params, state=None):
+            shown.append((params["tag"], state is not None, reading.is_set()))
+            return params["tag"] != "unpictured"
+
+        def store(self, params):
+            shown.append((params["tag"], "stored", None))
+
+    def lookup(params):
+        reading.set()
+        release.wait(5)
+        return {"step": 30, "steps": 30, "tag": params["tag"]}
+
+    run = LiveRun(lambda tag: counting(tag=tag), draw, params={"tag": "a"}, lookup=lookup,
+                  poster=Posters())
+    assert reading.wait(5) and shown == [("a", False, False)]  # the picture, while still reading
+    release.set()
+    assert run.wait(timeout=5)["tag"] == "a" and draw.frames == []  # a picture: nothing drawn
+    assert shown == [("a", False, False), ("a", True, True)]  # then its text
+    run.restart(tag="unpictured")  # no picture stored: the state is drawn, its picture kept
+    run.wait(timeout=5)
+    assert draw.frames == [("unpictured", 30)] and shown[-1] == ("unpictured", "stored", None)
+    run.restart(paused=True)  # reset trains: no stored picture is shown
+    shown.clear()
+    time.sleep(0.1)
+    assert shown == [] and draw.frames[-1] == ("unpictured", 0)
+    run.cancel()
+
+
 def test_final_lookup_reads_what_cached_final_state_stored(tmp_path, monkeypatch):
     from bn_core.experiments.cache import cached, final_lookup, final_state
 

@@ -1,10 +1,9 @@
 """LiveRun: a training experiment that streams into its figures, gives way to a newer run at once,
 and never blocks the notebook.
 
-Why: a widget callback runs on the kernel's message loop, and while it trains no other message is
-handled (another slider, the step scrubber, a button). Here a callback only *starts* a run. The run
-steps in a worker thread, draws at most every `frame_seconds`, and checks between two steps whether
-a newer run has replaced it (then it stops without drawing again).
+Why: a widget callback runs on the kernel's message loop: while it trains no other message is
+handled (another slider, a button). Here a callback only *starts* a run. The run steps in a worker
+thread, draws at most every `frame_seconds`, and stops without drawing again once replaced.
 
 An experiment is a generator function of the controls' values that yields its state after each
 step (a few ms of work); `draw(state)` puts that state on the figures:
@@ -22,13 +21,13 @@ step (a few ms of work); `draw(state)` puts that state on the figures:
 lookup(params) -> a stored final state or None (e.g. experiments.cache.final_lookup): a run started
 by a control shows a stored end at once instead of training; play, step and reset always train; a
 run at the opening parameters whose stored end was broken stores it again (lookup.keep).
-poster (ui.poster.RunPosters): a stored end is not even drawn if a picture of it is stored (the
-figure's image shows it; `draw` is called first for a state not stored); the first kernel that
+poster (ui.poster.RunPosters): a stored end is not even drawn if a picture of it is stored (shown
+before the state is read; `draw` is called first for a state not stored); the first kernel that
 draws a stored end keeps its picture.
 
-Same seed, same numbers: the worker exhausts the same generator a blocking call would. The state
-passed to draw() is the generator's own object; LiveRun reads state["step"] and state["steps"].
-What the first run of a kernel pays once is paid while the learner reads (ui.warm_run).
+Same seed, same numbers: the worker exhausts the same generator a blocking call would; draw() gets
+its own state object (LiveRun reads state["step"], state["steps"]). What the first run of a kernel
+pays once is paid while the learner reads (ui.warm_run).
 """
 
 import inspect
@@ -64,8 +63,8 @@ class LiveRun:
         self._lookup = lookup  # lookup(params): a stored final state for params, or None
         self._poster = poster  # .show(params, state) -> True if a picture of the stored end shows
         self.params, self._opening = dict(params or {}), dict(params or {})  # warmed: kept
-        self.frame_seconds = frame_seconds
-        self.steps_per_frame = 0  # 0: a frame every frame_seconds, as fast as training goes
+        # steps_per_frame 0: a frame every frame_seconds, as fast as training goes
+        self.frame_seconds, self.steps_per_frame = frame_seconds, 0
         self.completed = 0  # runs that reached their end (a test counts superseded runs with it)
         self.state = None  # the last state drawn
         self._run = None
@@ -138,12 +137,11 @@ class LiveRun:
         if run is None:
             return None
         try:
-            ended = run.done.wait(timeout)
+            if not run.done.wait(timeout):
+                raise TimeoutError(f"the run did not end within {timeout} s")
         except KeyboardInterrupt:
             self.cancel()
             raise
-        if not ended:
-            raise TimeoutError(f"the run did not end within {timeout} s")
         return None if run.error else run.state
 
     @property
@@ -154,6 +152,10 @@ class LiveRun:
 
     def _work(self, run):
         try:
+            if self._lookup is not None and self._poster is not None and not run.fresh:
+                with DRAW_LOCK:  # its picture at once: reading the stored state takes 20-150 ms
+                    if run is self._run and not run.cancelled.is_set():
+                        self._poster.show(run.params)
             final = None if self._lookup is None or run.fresh else \
                 self._lookup(run.params)  # a stored end for these params: shown, not trained
             run.state = final  # a stored end: no step to train, no frame to draw but the last
@@ -234,16 +236,14 @@ class LiveRun:
 
     def toggle(self):
         """Play if paused or done, pause if training."""
-        run = self._run
-        if run is not None and run.go.is_set() and not run.done.is_set():
+        if self.running and self._run.go.is_set():
             self.pause()
         else:
             self.resume()
 
     def _sync_buttons(self, playing=None):
-        run = self._run
         if playing is None:
-            playing = run is not None and run.go.is_set() and not run.done.is_set()
+            playing = self.running and self._run.go.is_set()
         self.controls.show_playing(playing)
 
     def _repr_mimebundle_(self, **kwargs):
