@@ -167,3 +167,24 @@ def test_a_stored_run_end_is_shown_with_its_text(tmp_path, monkeypatch):
     shown = poster.RunPosters("nb99.run", other, text=lambda state: f"step {state['step']}")
     assert shown.show({"lr": 0.5}, {"step": 7}) and other.tooltip == "step 7"
     assert not shown.show({"lr": 0.1}, {"step": 8}) and other.tooltip == "step 7"
+
+
+def test_a_tap_shows_the_stored_picture_with_its_stored_text_in_one_message(tmp_path, monkeypatch):
+    """Before a run's stored end is read, its picture is shown with the text stored beside it, in
+    one update (a second one would give the browser's <img> a second new src)."""
+    monkeypatch.setenv("BN_CORE_CACHE_DIR", str(tmp_path))
+    image = poster.image_widget((2, 1))
+    posters = poster.RunPosters("nb99.run", image, text=lambda state: f"step {state['step']}")
+    image.value, image.tooltip = b"\xff\xd8\xffpicture\xff\xd9", "step 30, drawn"
+    posters.store({"lr": 0.5})
+    other = poster.image_widget((2, 1))
+    shown = poster.RunPosters("nb99.run", other, text=lambda state: f"step {state['step']}")
+    poster.describe(other, "the picture at open")  # as every panel's figure has one
+    sent = []
+    monkeypatch.setattr(other, "send_state", lambda key=None: sent.append(sorted(key or [])))
+    assert shown.show({"lr": 0.5}) and other.value == image.value
+    assert other.tooltip == "step 30, drawn" and sent == [["tooltip", "value"]]
+    assert shown.show({"lr": 0.5}, {"step": 30}) and other.tooltip == "step 30"  # the state's
+    untold = poster.RunPosters("nb99.untold", image)  # no text: none stored, none shown
+    untold.store({"lr": 0.5})
+    assert not list(tmp_path.rglob("nb99.untold*.txt"))

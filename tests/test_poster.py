@@ -123,7 +123,11 @@ def test_warm_stores_the_pictures_every_notebook_opens_on(warm_cache):
     assert ("01 pictures, 02 pictures, 03 pictures, 04 pictures, 05 pictures, 06 pictures, "
             "07 pictures, 08 pictures") in out
     names = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.*")
-                   if ".first." not in p.name)  # the pictures (not the kept first draws)
+                   if ".first." not in p.name and p.suffix != ".txt")  # the pictures (not the
+    # kept first draws, nor the texts of the runs' pictures)
+    texts = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.txt"))
+    assert texts == ["nb02.freeze", "nb02.ics", "nb02.ics", "nb03.noise", "nb06.regularization",
+                     "nb08.batch", "nb08.depth", "nb08.sweep"], texts
     assert {name.split(".")[0] for name in names} == {f"nb0{n}" for n in range(1, 9)}
     # 01: 1, 02: 7 (two of the gradient-shift panel), 03: 4, 04: 2, 05: 4, 06: 4, 07: 4, 08: 3
     assert names.count("nb02.ics") == 2 and len(names) == 29

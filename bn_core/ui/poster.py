@@ -175,7 +175,8 @@ def write(path, data):
 class RunPosters:
     """LiveRun(poster=RunPosters(name, image)): the pictures of a LiveRun's stored ends (one per
     set of parameters), shown in `image` instead of drawn. text(state) -> str: the picture's text
-    alternative (ui.a11y.describe), set with it when LiveRun passes the stored end's state."""
+    alternative (ui.a11y.describe), set with it: from the state LiveRun passes, or, before the
+    state is read (a tap: the picture at once), as stored beside the picture (<key>.txt)."""
 
     def __init__(self, name, image, text=None):
         self.name, self.image, self.text = name, image, text
@@ -184,17 +185,32 @@ class RunPosters:
         return poster_key(self.name, *sorted(params.items()))
 
     def show(self, params, state=None):
-        with self.image.hold_sync():  # the picture and its text in one message
-            shown = show(self.image, self.key(params))
-            if shown and self.text is not None and state is not None:
-                describe(self.image, self.text(state))
+        key = self.key(params)
+        with self.image.hold_sync():  # the picture and its text in one message (one new src)
+            shown = show(self.image, key)
+            text = None if not shown or self.text is None else \
+                self.text(state) if state is not None else _stored_text(key)
+            if text:
+                describe(self.image, text)
         if state is not None:  # a figure built to draw this state draws this picture
-            first_draw.note(self.image, state, self.key(params), self.image.value if shown
-                            else None)
+            first_draw.note(self.image, state, key, self.image.value if shown else None)
         return shown
 
     def store(self, params):
-        store(self.key(params), self.image)
+        """Keep the picture just drawn in `image`, and its text alternative beside it."""
+        key, folder = self.key(params), _folder()
+        store(key, self.image)
+        if folder is not None and self.text is not None and self.image.tooltip:
+            write(folder / f"{key}.txt", self.image.tooltip.encode())
+
+
+def _stored_text(key):
+    """The text alternative stored beside picture `key`, or None."""
+    folder = _folder()
+    try:
+        return None if folder is None else (folder / f"{key}.txt").read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def picture(key, draw, dpi=80):
