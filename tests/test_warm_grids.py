@@ -109,10 +109,13 @@ def test_a_tap_to_a_stored_lr_shows_its_pictures_and_each_figure_draws_that_run_
     dash.wait(60)
     assert sorted(draws) == sorted(SIZES)
     drawn = {name: bytes(image.value) for name, image in dash.images.items()}
+    told = {name: image.tooltip for name, image in dash.images.items()}
     for lr in (0.5, 0.1):  # both have pictures now: shown by the callback, nothing drawn
-        dash.lr.value = lr
+        dash.lr.value = lr  # each picture with its stored text: one update (one new <img> src)
         assert dash.images["fig1"].value == poster._stored(dash._key("fig1", lr), "jpeg")
+        assert dash.images["fig1"].tooltip == poster._stored_text(dash._key("fig1", lr))
         dash.wait(60)
+    assert {name: image.tooltip for name, image in dash.images.items()} == told
     assert len(draws) == 4 and STORED_NOTE in dash.status.value and dash.runs is dash.run.state[
         "stored"]
     assert {name: bytes(image.value) for name, image in dash.images.items()} == drawn

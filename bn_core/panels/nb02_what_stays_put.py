@@ -210,7 +210,7 @@ class WhatStaysPut:
             for name in names:
                 image = self.images[name]
                 if (name == "scrub" and self.step.value != self.step.max
-                        or not poster.show(image, self._key(name, lr))):
+                        or not poster.show(image, self._key(name, lr), text=True)):
                     continue
                 shown = True
                 if name in self._figures:  # the scrub figure draws it while the learner reads
@@ -231,8 +231,8 @@ class WhatStaysPut:
             with image.hold_sync():  # the picture and its text in one message
                 describe(image, described[name])
                 if figure is None:
-                    poster.opening(image, key,
-                                   lambda name=name: self.figure(name))  # it draws self.runs
+                    poster.opening(image, key, lambda name=name: self.figure(name),
+                                   described[name])  # it draws self.runs
                 elif not (stored and self._show_pictures(lr, [name])):
                     self._pictured.discard(name)
                     if name != "scrub":
@@ -240,7 +240,7 @@ class WhatStaysPut:
                     elif not streamed:
                         figure.update(runs)
                     if stored:  # the next learner's tap shows it
-                        poster.store(key, image)
+                        poster.store(key, image, described[name])
             yield
         if "scrub" in self._figures and "scrub" not in self._pictured:
             self.show_step(self.step.value)

@@ -114,23 +114,29 @@ def _folder():
     return None if root is None else _version_folder(str(root))
 
 
-def show(image, key):
+def show(image, key, text=False):
     """Put the stored picture `key` into `image` (an ipywidgets.Image). True if there was a
-    complete one (an incomplete one is left for the caller to draw again and store over)."""
+    complete one (an incomplete one is left for the caller to draw again and store over).
+    text: also its text alternative stored beside it (store(text=...)), in the same update."""
     data = _stored(key, image.format)
     if data is None:
         return False
-    image.value = data
+    with image.hold_sync():  # one update: a second one would give the <img> a second new src
+        image.value = data
+        told = _stored_text(key) if text else None
+        if told:
+            describe(image, told)
     return True
 
 
-def opening(image, key, draw):
+def opening(image, key, draw, text=None):
     """What a figure shows at open: the stored picture `key` in `image` if there is one, else
-    draw() (which renders into `image`, building the figure) and keep the picture for later."""
+    draw() (which renders into `image`, building the figure) and keep the picture for later
+    (with its text alternative `text`, if given: see store)."""
     if not show(image, key):
         with first_draw.expecting(image, key):  # the figure's first draw is kept too
             draw()
-        store(key, image)
+        store(key, image, text)
     else:  # built while the learner reads (from the kept first draw), unless a move drew it first
         shown = image.value
 
@@ -141,11 +147,23 @@ def opening(image, key, draw):
         prebuild.later(image, build, pending=lambda: image.value == shown)
 
 
-def store(key, image):
-    """Keep the picture `image` (an ipywidgets.Image just drawn) as `key` for later kernels."""
+def store(key, image, text=None):
+    """Keep the picture `image` (an ipywidgets.Image just drawn) as `key` for later kernels, and
+    its text alternative `text` (str) beside it, for show(text=True) (a tap: both at once)."""
     folder = _folder()
     if folder is not None and image.value:
         write(folder / f"{key}.{image.format}", image.value)
+        if text:
+            write(folder / f"{key}.txt", text.encode())
+
+
+def _stored_text(key):
+    """The text alternative stored beside picture `key`, or None."""
+    folder = _folder()
+    try:
+        return None if folder is None else (folder / f"{key}.txt").read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def stored_first_draw(key):
@@ -187,30 +205,16 @@ class RunPosters:
     def show(self, params, state=None):
         key = self.key(params)
         with self.image.hold_sync():  # the picture and its text in one message (one new src)
-            shown = show(self.image, key)
-            text = None if not shown or self.text is None else \
-                self.text(state) if state is not None else _stored_text(key)
-            if text:
-                describe(self.image, text)
+            shown = show(self.image, key, text=self.text is not None and state is None)
+            if shown and self.text is not None and state is not None:
+                describe(self.image, self.text(state))
         if state is not None:  # a figure built to draw this state draws this picture
             first_draw.note(self.image, state, key, self.image.value if shown else None)
         return shown
 
     def store(self, params):
         """Keep the picture just drawn in `image`, and its text alternative beside it."""
-        key, folder = self.key(params), _folder()
-        store(key, self.image)
-        if folder is not None and self.text is not None and self.image.tooltip:
-            write(folder / f"{key}.txt", self.image.tooltip.encode())
-
-
-def _stored_text(key):
-    """The text alternative stored beside picture `key`, or None."""
-    folder = _folder()
-    try:
-        return None if folder is None else (folder / f"{key}.txt").read_text()
-    except (OSError, UnicodeDecodeError):
-        return None
+        store(self.key(params), self.image, self.image.tooltip if self.text is not None else None)
 
 
 def picture(key, draw, dpi=80):
