@@ -123,11 +123,11 @@ class WhatStaysPut:
         before at that lr if the cache holds it, else trained live (fresh=True: always); the
         running one, if any, gives way."""
         lr = snap_lr(lr)
-        with FOREGROUND:
+        with FOREGROUND, DRAW_LOCK:  # the old run cannot draw over the pictures: then replaced
             self.status.value = f"lr = {lr:.3g}: training both networks..."
+            if self._stored and not fresh:  # a stored run's pictures first, its numbers follow
+                self._show_pictures(lr, SIZES)  # (reading them would take turns with these)
             self.run.restart(lr=lr, fresh=fresh)
-            if self._stored and not fresh:  # a stored run's pictures now, its numbers follow
-                self._show_pictures(lr, SIZES)
 
     def wait(self, timeout=None):
         """Block until the current run ends; return its histories {"plain": ..., "bn": ...}."""
