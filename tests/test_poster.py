@@ -126,7 +126,8 @@ def test_warm_stores_the_pictures_every_notebook_opens_on(warm_cache):
                    if ".first." not in p.name and p.suffix != ".txt")  # the pictures (not the
     # kept first draws, nor the texts of the runs' pictures)
     texts = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.txt"))
-    assert texts == ["nb02.freeze", "nb02.ics", "nb02.ics", "nb03.noise", "nb06.regularization",
+    assert texts == ["nb02.change", "nb02.fig1", "nb02.freeze", "nb02.ics", "nb02.ics",
+                     "nb02.params", "nb02.scrub", "nb03.noise", "nb06.regularization",
                      "nb08.batch", "nb08.depth", "nb08.sweep"], texts
     assert {name.split(".")[0] for name in names} == {f"nb0{n}" for n in range(1, 9)}
     # 01: 1, 02: 7 (two of the gradient-shift panel), 03: 4, 04: 2, 05: 4, 06: 4, 07: 4, 08: 3
