@@ -26,8 +26,8 @@ before the state is read; `draw` is called first for a state not stored); the fi
 draws a stored end keeps its picture.
 
 Same seed, same numbers: the worker exhausts the same generator a blocking call would; draw() gets
-its own state object (LiveRun reads state["step"], state["steps"]). What the first run of a kernel
-pays once is paid while the learner reads (ui.warm_run).
+the generator's own state object, not a copy (LiveRun reads state["step"], state["steps"]). What
+the first run of a kernel pays once is paid while the learner reads (ui.warm_run).
 """
 
 import inspect
