@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -27,6 +28,7 @@ NB02 = NOTEBOOK_DIR / "02_what_stays_put.ipynb"
 KEEP_OPEN = {NB01, NB02}  # pages that later tests use again (their cells run once per server)
 ARTIFACTS = ROOT / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 1000}
+VOILA_RENDER = 90  # s for Voila to render a notebook (each takes 2-25 s)
 
 
 def pytest_generate_tests(metafunc):
@@ -53,12 +55,25 @@ class App:
                     pages.open_in_lab(page, self.server, name)
                     pages.run_all_in_lab(page)
                 else:
-                    pages.open_in_voila(page, self.server, name)
+                    pages.open_in_voila(page, self.server, name, timeout=VOILA_RENDER)
             except Exception as error:
                 shot = self.screenshot(name, "failure")
+                stuck = self.stuck_kernel(name) if isinstance(error, PlaywrightTimeout) else ""
                 raise AssertionError(f"{self.kind} could not run {name} ({error}); screenshot "
-                                     f"{shot}; server log:\n{self.server.tail()}") from error
+                                     f"{shot}{stuck}; server log:\n{self.server.tail()}") from error
         return self.pages[name]
+
+    def stuck_kernel(self, name):
+        """Where the kernel of a Voila page that never finished rendering was (the stack of each
+        of its threads: test-artifacts/voila-<notebook>-stuck.log), for the failure's message.
+        Voila's page at "Executing 6 of 25" with an idle kernel was nbclient waiting for a reply
+        that its own send had swallowed (bn_core.panels.nb04_table.shown_output)."""
+        if self.kind != "voila":
+            return ""
+        ARTIFACTS.mkdir(exist_ok=True)
+        log = ARTIFACTS / f"voila-{Path(name).stem}-stuck.log"
+        log.write_text(servers.dump_newest_kernel(self.server))
+        return f"; its kernel's threads: {log}"
 
     def check(self, path):
         """Run notebook `path`: no error, no broken widget, a slider drawn where it has controls,

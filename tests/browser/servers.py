@@ -57,6 +57,7 @@ def server_env(workdir, cache=None):
         JUPYTER_DATA_DIR=str(workdir / "data"),
         JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
         PYTHONHASHSEED="0",
+        PYTHONFAULTHANDLER="1",  # a kernel sent SIGABRT writes every thread's stack to the log
     )
     return env
 
@@ -200,6 +201,23 @@ def kernels(pid):
             if proc.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(proc.cmdline()):
                 found.append(proc)
     return found
+
+
+def dump_newest_kernel(server, settle=3.0):
+    """Abort the kernel `server` started last (SIGABRT: with PYTHONFAULTHANDLER, see server_env,
+    it writes the stack of each of its threads to the server's log) and return what the log gained:
+    where a kernel that stopped answering was stuck. "" if the server has no kernel."""
+    found = kernels(server.proc.pid)
+    if not found:
+        return ""
+    before = server.log.stat().st_size
+    newest = max(found, key=lambda proc: proc.create_time())
+    with contextlib.suppress(OSError):
+        os.kill(newest.pid, signal.SIGABRT)
+    time.sleep(settle)
+    with open(server.log, "rb") as log:
+        log.seek(before)
+        return log.read().decode(errors="replace")
 
 
 def wait_for(predicate, timeout, what):
