@@ -4,10 +4,15 @@
                                                   [--app voila] [--burst 3]
 
 JupyterLab (or Voila) and Debian's Chromium (headless), started as in the browser tests
-(tests/browser/servers.py). For each slider (bn_core.ui.slider: its range input): focus it, press
-ArrowRight / ArrowLeft (alternating, so the value stays in range) `--moves` times. In the page, a
-keydown listener notes performance.now() and polls with requestAnimationFrame until the figure's
-<img> has a new src; then img.decode() and one more frame: the frame that paints the new image.
+(tests/browser/servers.py), but Lab draws the notebook as a learner's Lab does (its default
+windowing mode, where the browser skips painting off-screen cells; the tests have every cell drawn:
+in a Chromium trace of notebook 01 the frame after a keydown then took 27 ms, here 15 ms).
+For each slider (bn_core.ui.slider: its range input): focus it, press ArrowRight / ArrowLeft
+(alternating, so the value stays in range) `--moves` times. In the page, a keydown listener notes
+performance.now() and polls with requestAnimationFrame until the figure's <img> has a new src;
+then img.decode() and one more frame: the frame that paints the new image. The page also notes
+when the figure's message arrived over the websocket (benchmarks/page_probes.py): --first reports
+it ("msg": the kernel, the server and the socket; the rest is the browser's).
 Median and max per slider.
 
 After: every notebook with sliders driving a LiveFigure (a widget-image next to the slider);
@@ -56,73 +61,11 @@ sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "benchmarks")]
 
 import pages  # noqa: E402
 import servers  # noqa: E402
+from page_probes import ARM, BURST_ARM, QUIET_MS, TAG, TRAINING, WS_PROBE  # noqa: E402
 
 NB01 = "01_bn_live.ipynb"
 BEFORE = "before_interact.ipynb"
 NB01_SLIDERS = ("gamma", "beta", "n", "shift", "scale")
-
-# Arm one measurement: the next keydown on `handle` starts the clock, the painted new src stops it.
-ARM = """([handle, figure, timeoutMs]) => {
-  const before = document.querySelector(figure)?.src;
-  window.__latency = undefined;
-  document.querySelector(handle).addEventListener('keydown', () => {
-    const t0 = performance.now();
-    const poll = () => {
-      const img = document.querySelector(figure);  // interact replaces the <img>: look it up again
-      if (img && img.src !== before) {
-        const seen = performance.now() - t0;  // kernel + websocket + widget view
-        img.decode().then(() => requestAnimationFrame(() => {
-          window.__latency = [performance.now() - t0, seen]; }), () => { window.__latency = -1; });
-      } else if (performance.now() - t0 > timeoutMs) {
-        window.__latency = null;
-      } else {
-        requestAnimationFrame(poll);
-      }
-    };
-    requestAnimationFrame(poll);
-  }, {capture: true, once: true});
-}"""
-
-# Mark every slider that has a widget image (a LiveFigure) in its cell, or after it on the page.
-TAG = """() => {
-  const images = [...document.querySelectorAll('img.widget-image')];
-  const found = [];
-  document.querySelectorAll('.bn-slider').forEach((slider, i) => {
-    const handle = slider.querySelector('input[type=range]');
-    if (!handle) return;
-    const cell = slider.closest('.jp-Cell, [cell-index]');  // Lab, Voila
-    const img = (cell && cell.querySelector('img.widget-image')) || images.find(
-      e => slider.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
-    if (!img) return;
-    handle.dataset.benchSlider = i;
-    img.dataset.benchFigure = img.dataset.benchFigure || i;
-    const label = slider.querySelector('.widget-label')?.textContent.trim() || `slider ${i}`;
-    const figure = `[data-bench-figure="${img.dataset.benchFigure}"]`;
-    found.push([label, `[data-bench-slider="${i}"]`, figure]);
-  });
-  return found;
-}"""
-
-# Burst: note the time of every keydown on `handle` and of every change of a figure image's src.
-BURST_ARM = """([handle]) => {
-  const log = window.__burst = {keys: [], changes: []};
-  document.querySelector(handle).addEventListener('keydown', () => log.keys.push(performance.now()),
-                                                   {capture: true});
-  const seen = new Map([...document.querySelectorAll('img.widget-image')].map(e => [e, e.src]));
-  const poll = () => {
-    if (window.__burst !== log) return;  // the next burst took over
-    document.querySelectorAll('img.widget-image').forEach(e => {
-      if (seen.get(e) !== e.src) { seen.set(e, e.src); log.changes.push(performance.now()); }
-    });
-    requestAnimationFrame(poll);
-  };
-  requestAnimationFrame(poll);
-}"""
-QUIET_MS = 2000
-# A LiveRun still training (its readout says so): the burst has not settled, however long the
-# pause between two frames on a busy machine.
-TRAINING = """() => [...document.querySelectorAll('.bn-run-readout')]
-  .some(e => e.textContent.includes('(training)'))"""
 
 BEFORE_CODE = '''\
 %matplotlib inline
@@ -255,7 +198,7 @@ def print_bursts(rows):
 
 def row(notebook, label, n, times):
     """(notebook, slider, N, median ms, max ms, median ms to new src, moves done, moves lost)."""
-    done = np.array([t for t in times if isinstance(t, list)]).reshape(-1, 2)
+    done = np.array([t[:2] for t in times if isinstance(t, list)]).reshape(-1, 2)
     if not len(done):
         return (notebook, label, n, float("nan"), float("nan"), float("nan"), 0, len(times))
     return (notebook, label, n, float(np.median(done[:, 0])), float(done[:, 0].max()),
@@ -277,37 +220,47 @@ def measure_nb01_like(page, notebook, moves):
 
 
 def measure_first(page, name, moves, after):
-    """[(notebook, slider, first tap ms, later taps median ms, later max ms, later taps)] for every
-    slider with a figure, the page having been open `after` s."""
+    """[(notebook, slider, first tap ms, later taps median ms, later max ms, later taps, later taps'
+    median ms until the figure's message arrived)] for every slider with a figure, the page
+    having been open `after` s."""
     time.sleep(after)
     rows = []
     for label, handle, figure in page.evaluate(TAG):
         # the previous slider's taps may have started a training run (a LiveRun's thread): its
         # steps would take turns with this first tap's callback; a first tap meets a quiet kernel
         page.wait_for_function(f"() => !({TRAINING})()", timeout=120_000, polling=100)
+        # on screen first, as the learner sees it before touching it (the focus of the first tap
+        # scrolled the page otherwise: a scroll's repaint, 40-100 ms in Lab, on the first tap only)
+        page.locator(handle).scroll_into_view_if_needed()
         pages.wait_idle(page, timeout=120)
         time.sleep(1.0)
         start = pages.position(page.locator(handle))[0]
-        times = [t[0] if isinstance(t, list) else float("nan")
-                 for t in measure(page, handle, figure, moves, timeout=10.0)]
+        taps = [t if isinstance(t, list) else [float("nan")] * 3
+                for t in measure(page, handle, figure, moves, timeout=10.0)]
         back_to(page, handle, start)  # the next slider's first tap on the page's defaults
-        later = [t for t in times[1:] if t == t] or [float("nan")]  # nan: no new figure
-        rows.append((name, label, times[0], float(np.median(later)), float(np.max(later)),
-                     len(later)))
-        print(*rows[-1], "every tap:", [round(t) if t == t else None for t in times], flush=True)
+        later = [t for t in taps[1:] if t[0] == t[0]] or [[float("nan")] * 3]  # nan: no figure
+        rows.append((name, label, taps[0][0], float(np.median([t[0] for t in later])),
+                     float(np.max([t[0] for t in later])), len(later),
+                     float(np.nanmedian([t[2] for t in later]))))
+        print(*rows[-1], "every tap:", [round(t[0]) if t[0] == t[0] else None for t in taps],
+              flush=True)
     return rows
 
 
 def print_first(rows, after):
     print(f"\nfirst tap of each slider, the page open {after:.0f} s, then the later taps: "
-          "keydown -> new pixels, ms")
-    print(f"{'notebook':<32} {'slider':<18} {'first':>7} {'later':>7} {'max':>7} {'taps':>5}")
-    for nb, label, first, later, worst, k in rows:
-        print(f"{nb:<32} {label[:18]:<18} {first:7.0f} {later:7.0f} {worst:7.0f} {k:5d}")
+          "keydown -> new pixels, ms (msg: keydown -> the later taps' figure message arrived:\n"
+          "kernel, server and socket; the rest is the browser decoding and painting it)")
+    print(f"{'notebook':<32} {'slider':<18} {'first':>7} {'later':>7} {'max':>7} {'taps':>5} "
+          f"{'msg':>5}")
+    for nb, label, first, later, worst, k, arrived in rows:
+        print(f"{nb:<32} {label[:18]:<18} {first:7.0f} {later:7.0f} {worst:7.0f} {k:5d} "
+              f"{arrived:5.0f}")
 
 
 def run_notebook(browser, server, name, moves, bursts=0, first=None):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.add_init_script(WS_PROBE)
     try:
         if server.kind == "lab":
             pages.open_in_lab(page, server, name)
@@ -370,7 +323,7 @@ def main(argv=None):
         subprocess.run([sys.executable, "-m", "bn_core.panels.warm"], check=True,
                        capture_output=True, env={**os.environ, "MPLBACKEND": "Agg"})
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, \
-            servers.serve(args.app, ROOT / "notebooks", Path(tmp)) as server:
+            servers.serve(args.app, ROOT / "notebooks", Path(tmp), lab_defaults=True) as server:
         if not timed:
             write_before(server.root / BEFORE)
         browser = servers.launch_chromium(playwright)

@@ -27,8 +27,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 # Lab settings: render every cell (no virtual scrolling, so the whole notebook is in the DOM),
 # and no autosave or dialogs to click away.
+NOTEBOOK_SETTINGS = "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
 LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    NOTEBOOK_SETTINGS: {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                          "checkForUpdates": False},
@@ -81,11 +82,14 @@ def server_command(kind, root, port):
 class Server:
     """A running server: `url` (ends with "/"), `root` (the served copy), `log` (its output)."""
 
-    def __init__(self, kind, notebooks, workdir, timeout=60, cache=None):
+    def __init__(self, kind, notebooks, workdir, timeout=60, cache=None, lab_defaults=False):
+        """lab_defaults: Lab draws a notebook as a learner's does (its default windowing mode:
+        off-screen cells skipped by the browser), not every cell (the tests find them all)."""
         self.kind, self.workdir = kind, Path(workdir)
         self.root = self.workdir / "notebooks"
         shutil.copytree(notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        for name, values in LAB_SETTINGS.items():
+        settings = {**LAB_SETTINGS, NOTEBOOK_SETTINGS: {}} if lab_defaults else LAB_SETTINGS
+        for name, values in settings.items():
             path = self.workdir / "settings" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
@@ -133,9 +137,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(kind, notebooks, workdir, cache=None):
+def serve(kind, notebooks, workdir, cache=None, lab_defaults=False):
     """Start a server (see Server), yield it, stop it."""
-    server = Server(kind, notebooks, workdir, cache=cache)
+    server = Server(kind, notebooks, workdir, cache=cache, lab_defaults=lab_defaults)
     try:
         yield server
     finally:
