@@ -163,6 +163,37 @@ def test_running_stats_panel_slider_ends_give_finite_data():
     assert update() == first
 
 
+@settings(max_examples=30, deadline=None)
+@given(momentum=st.floats(0.0, 1.0), m=st.integers(2, 64), seed=st.integers(0, 2**16))
+def test_running_stats_from_batch_stats_equal_the_layers(momentum, m, seed):
+    """The panel's fast path (per-batch statistics, then the running averages) against the
+    simple one: a BatchNorm1d fed every batch, and CS231n's loop."""
+    batches = 3.0 + 2.0 * np.random.default_rng(seed).standard_normal((30, m, 1))
+    mu, var = batches[:, :, 0].mean(axis=1), batches[:, :, 0].var(axis=1)  # (T,) each
+    mean, running_var, var_cs = inference.running_from_batch_stats(mu, var, m, momentum)
+    mean_layer, var_layer = inference.running_stats_pytorch(batches, momentum)
+    np.testing.assert_allclose(mean, mean_layer[:, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(running_var, var_layer[:, 0], rtol=1e-12, atol=1e-12)
+    _, var_cs_loop = inference.running_stats_cs231n(batches, 1 - momentum)
+    np.testing.assert_allclose(var_cs, var_cs_loop[:, 0], rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="momentum"):
+        inference.running_from_batch_stats(mu, var, m, 1.5)
+
+
+@pytest.mark.parametrize(("momentum", "batch_size"), [(0.1, 16), (0.01, 2), (1.0, 256)])
+def test_running_stats_panel_draws_the_layers_numbers(momentum, batch_size):
+    panel, _ = nb05_inference.running_stats_panel(steps=50)
+    d = panel.compute(momentum, batch_size)
+    batches = inference.stream(batch_size, steps=50)  # the panel's stream: (T, m, 1)
+    mean, var = inference.running_stats_pytorch(batches, momentum)
+    _, var_biased = inference.running_stats_cs231n(batches, 1 - momentum)
+    for key, want in (("batch_means", batches.mean(axis=1)[:, 0]), ("mean", mean[:, 0]),
+                      ("var", var[:, 0]), ("var_biased", var_biased[:, 0])):
+        np.testing.assert_allclose(d[key], want, rtol=1e-12, atol=1e-12, err_msg=key)
+    assert (d["biased"], d["unbiased"]) == inference.variance_gap(batch_size, 2.0)
+    assert panel.compute(momentum, batch_size)["var"].tolist() == d["var"].tolist()
+
+
 def test_static_figures_draw():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

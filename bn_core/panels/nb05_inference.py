@@ -26,6 +26,7 @@ class RunningStats:
         self.setup = (steps, pop_mean, pop_std, seed, max_batch)
         self.widget = poster.image_widget(FIGSIZE)
         self._figure, self._shown = None, None
+        self._streams = {}  # batch size -> _stream's
         self._opened = False  # the first update (at open) may show a stored picture
 
     @property
@@ -47,16 +48,25 @@ class RunningStats:
         """The figure's last rendered image, (H, W, 4) uint8 (for tests)."""
         return self.live.pixels()
 
+    def _stream(self, batch_size):
+        """What the momentum does not change, once per batch size m: the stream's batch means
+        and biased variances, (T,) each, and the variance gap (biased, unbiased)."""
+        if batch_size not in self._streams:
+            steps, pop_mean, pop_std, seed, _ = self.setup
+            batches = inf.stream(batch_size, steps, pop_mean, pop_std, seed)[:, :, 0]  # (T, m)
+            self._streams[batch_size] = (batches.mean(axis=1), batches.var(axis=1),
+                                         inf.variance_gap(batch_size, pop_std))
+        return self._streams[batch_size]
+
     def compute(self, momentum, batch_size):
-        """The numbers drawn for these slider values (numpy only)."""
-        steps, pop_mean, pop_std, seed, _ = self.setup
-        batches = inf.stream(batch_size, steps, pop_mean, pop_std, seed)  # (T, m, 1)
-        mean, var = inf.running_stats_pytorch(batches, momentum)
-        _, var_biased = inf.running_stats_cs231n(batches, 1 - momentum)
-        biased, unbiased = inf.variance_gap(batch_size, pop_std)
-        return {"batch_means": batches.mean(axis=1)[:, 0], "mean": mean[:, 0], "var": var[:, 0],
-                "var_biased": var_biased[:, 0], "batch_size": batch_size, "biased": biased,
-                "unbiased": unbiased}
+        """The numbers drawn for these slider values (numpy only): the running statistics of a
+        BatchNorm1d fed the stream (inference.running_stats_pytorch, and CS231n's biased
+        variance), from the batches' statistics (tests check them against the layer's)."""
+        mu, var, (biased, unbiased) = self._stream(batch_size)
+        mean, running_var, var_biased = inf.running_from_batch_stats(mu, var, batch_size,
+                                                                     momentum)
+        return {"batch_means": mu, "mean": mean, "var": running_var, "var_biased": var_biased,
+                "batch_size": batch_size, "biased": biased, "unbiased": unbiased}
 
     def update(self, momentum=0.1, batch_size=16):
         d = self.compute(momentum, batch_size)
