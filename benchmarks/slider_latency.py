@@ -269,7 +269,9 @@ def run_notebook(browser, server, name, moves, bursts=0, first=None):
             pages.open_in_voila(page, server, name, timeout=300)
         if first is not None:
             return measure_first(page, name, moves, first)
-        if bursts:
+        if bursts:  # the last cells' widgets drawn first (02's forum: up to 3 s after Run All)
+            pages.wait_idle(page, timeout=120)
+            time.sleep(3.0)
             return measure_bursts(page, name, bursts)
         if name in (NB01, BEFORE):
             return measure_nb01_like(page, name, moves)
