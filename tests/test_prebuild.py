@@ -143,34 +143,7 @@ def test_outside_a_kernel_nothing_is_queued():
 
 def test_drain_builds_what_is_pending_under_the_draw_lock():
     calls = []
-    prebuild._queue.extend([(1, lambda: calls.append(1), lambda: True, prebuild.IDLE),
-                            (2, lambda: calls.append(2), lambda: False, prebuild.IDLE)])
+    prebuild._queue.extend([(1, lambda: calls.append(1), lambda: True),
+                            (2, lambda: calls.append(2), lambda: False)])
     prebuild.drain()
     assert calls == [1] and prebuild.queued() == 0
-
-
-AFTER_TAP = """
-import json, time
-from bn_core.ui import prebuild
-built = {}
-def queue(name, **kw):  # as a control's callback queues a figure left on a stored picture
-    prebuild.later(name, lambda: built.setdefault(name, time.monotonic()), **kw)
-queue("at IDLE")
-queue("after a tap", idle=prebuild.AFTER_TAP)
-queued_at = time.monotonic()
-"""
-
-
-def test_a_build_a_tap_queued_comes_after_a_short_idle_and_in_its_turn(later_kernel):
-    execute(later_kernel, AFTER_TAP)  # the first in the queue waits IDLE: so does the second
-    time.sleep(prebuild.IDLE + 1.0)
-    ends = json.loads(execute(later_kernel, "print(json.dumps(built))").strip().splitlines()[-1])
-    assert set(ends) == {"at IDLE", "after a tap"}
-    execute(later_kernel, 'built.clear(); queue("after a tap", idle=prebuild.AFTER_TAP)')
-    time.sleep(prebuild.AFTER_TAP + 0.4)  # well before IDLE: built already
-    ends = json.loads(execute(later_kernel, "print(json.dumps(built))").strip().splitlines()[-1])
-    assert list(ends) == ["after a tap"]
-    execute(later_kernel, 'built.clear(); queue("at IDLE")')
-    time.sleep(prebuild.AFTER_TAP + 0.4)
-    ends = json.loads(execute(later_kernel, "print(json.dumps(built))").strip().splitlines()[-1])
-    assert ends == {}  # a build queued without idle= waits IDLE

@@ -215,8 +215,8 @@ class WhatStaysPut:
                 shown = True
                 if name in self._figures:  # the scrub figure draws it while the learner reads
                     self._pictured.add(name)
-                    if name == "scrub":  # soon: the learner may scrub this run next
-                        prebuild.later(image, lambda: self.figure("scrub"), idle=prebuild.AFTER_TAP,
+                    if name == "scrub":
+                        prebuild.later(image, lambda: self.figure("scrub"),
                                        pending=lambda: "scrub" in self._pictured)
         return shown
 

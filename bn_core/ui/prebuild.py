@@ -3,15 +3,14 @@ the hundredth.
 
 A notebook opens on stored pictures (ui.poster): no matplotlib, no figure. Without this module the
 learner's first move paid for both (matplotlib imported, the figure built: 0.4-0.9 s). Here each
-figure that opened on its picture is queued, and once the kernel is idle (no cell run and nothing
-queued for IDLE s; AFTER_TAP s when the build first in the queue was queued by a tap) the queue is
-worked off on the kernel's own thread, one figure per turn of its event loop: a slider's message
-that arrives meanwhile waits for at most one figure (~0.2-0.4 s, the matplotlib import the first
-time), and is handled before the next one.
+figure that opened on its picture is queued, and once the kernel is idle (no cell has run for
+IDLE s) the queue is worked off on the kernel's own thread, one figure per turn of its event loop:
+a slider's message that arrives meanwhile waits for at most one figure (~0.2-0.4 s, the matplotlib
+import the first time), and is handled before the next one.
 
     prebuild.later(image, build, pending)   # image: the figure's Image widget (queued once);
         # build(): builds the figure and draws what is on show; pending(): whether that is still
-        # needed when its turn comes; idle=AFTER_TAP for a build a control's tap queued
+        # needed when its turn comes
 
 Why the kernel's thread and not a worker thread: a panel builds its figure on first use from a
 control's callback; one thread doing both means no figure is ever built twice or drawn from two
@@ -41,16 +40,12 @@ from collections import deque
 from bn_core.ui.locks import DRAW_LOCK
 
 IDLE = 1.5  # s without a cell running before the first build (Run All's cells come first)
-AFTER_TAP = 0.4  # s: a figure a tap left on a stored picture (02's scrub after the lr taps) is
-# drawn while the learner's hand moves to its slider (0.35 s of work; at IDLE a step tap within
-# 1.5 s of the lr taps drew it itself: 473 ms in Lab); a burst's taps 0.12 s apart never wait
 GAP = 0.02  # s between two builds: the messages that arrived meanwhile are handled in between
 
 log = logging.getLogger(__name__)
-_queue = deque()  # (image, build, pending, idle), in the order the page shows them
-# due: when the scheduled turn comes; frozen: objects gc.freeze() moved at the last settle
-_state = {"shell": None, "busy": False, "last": 0.0, "scheduled": False, "due": 0.0,
-          "built": 0, "settled": False, "frozen": 0}
+_queue = deque()  # (image, build, pending), in the order the page shows them
+_state = {"shell": None, "busy": False, "last": 0.0, "scheduled": False, "built": 0,
+          "settled": False, "frozen": 0}  # frozen: objects gc.freeze() moved at the last settle
 
 
 def enabled():
@@ -67,22 +62,22 @@ def _kernel():
     return kernel if getattr(kernel, "io_loop", None) is not None else None
 
 
-def later(image, build, pending=lambda: True, idle=IDLE):
-    """Queue build() for the figure shown in `image` for when the kernel has been idle `idle` s
-    (once per image: a later call replaces the build queued for it, keeping its place); True if
-    queued (False outside a kernel)."""
+def later(image, build, pending=lambda: True):
+    """Queue build() for the figure shown in `image` for when the kernel is idle (once per image:
+    a later call replaces the build queued for it, keeping its place); True if queued (False
+    outside a kernel)."""
     kernel = _kernel()
     if kernel is None:
         return False
     _hook(kernel.shell)
-    for i, (queued_image, *_) in enumerate(_queue):
+    for i, (queued_image, _, _) in enumerate(_queue):
         if queued_image is image:
-            _queue[i] = (image, build, pending, idle)
+            _queue[i] = (image, build, pending)
             break
     else:
-        _queue.append((image, build, pending, idle))
+        _queue.append((image, build, pending))
     _state["last"] = time.monotonic()
-    _schedule(kernel, idle)
+    _schedule(kernel, IDLE)
     return True
 
 
@@ -134,20 +129,18 @@ def _first_call_imports():
 
 
 def _schedule(kernel, delay):
-    if not _state["scheduled"] or delay < _state["due"] - time.monotonic():  # a sooner turn
-        _state["scheduled"], _state["due"] = True, time.monotonic() + delay
+    if not _state["scheduled"]:
+        _state["scheduled"] = True
         kernel.io_loop.call_later(delay, _turn)
 
 
 def _turn():
     """One turn: build the next queued figure if the kernel is idle, then schedule the next."""
-    if time.monotonic() < _state["due"] - 0.005:  # a sooner turn was scheduled after this one
-        return
     _state["scheduled"] = False
     kernel = _kernel()
     if kernel is None or (not _queue and _state["settled"]):
         return
-    wait = (_queue[0][3] if _queue else IDLE) - (time.monotonic() - _state["last"])
+    wait = IDLE - (time.monotonic() - _state["last"])
     if _state["busy"] or wait > 0:
         _schedule(kernel, max(wait, 0.1))
         return
@@ -158,7 +151,7 @@ def _turn():
         _schedule(kernel, 0.1)
         return
     try:
-        _image, build, pending, _idle = _queue.popleft()
+        _image, build, pending = _queue.popleft()
         if pending():
             build()
             _state["built"] += 1
@@ -172,7 +165,7 @@ def _turn():
 def drain():
     """Build everything queued now, on this thread (tests; a kernel that wants it all at once)."""
     while _queue:
-        _image, build, pending, _idle = _queue.popleft()
+        _image, build, pending = _queue.popleft()
         with DRAW_LOCK:
             if pending():
                 build()
@@ -181,4 +174,4 @@ def drain():
 
 def queued():
     """How many figures wait to be built (a figure a move has built meanwhile does not wait)."""
-    return sum(1 for _image, _build, pending, _idle in _queue if pending())
+    return sum(1 for _image, _build, pending in _queue if pending())
