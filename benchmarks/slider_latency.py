@@ -107,8 +107,9 @@ def write_before(path):
 
 
 def measure(page, handle, figure, moves, timeout=3.0):
-    """[ms to the painted new figure, ms to its new src] after each of `moves` alternating arrow
-    keys (None: no new figure within `timeout` s; -1: the image did not decode)."""
+    """[ms to the painted new figure, ms to its new src, ms until its message arrived (NaN
+    without WS_PROBE)] after each of `moves` alternating arrow keys (None: no new figure within
+    `timeout` s; -1: the image did not decode)."""
     h = page.locator(handle)
     right = not pages.at_max(h)
     times = []
