@@ -123,8 +123,10 @@ def test_warm_stores_the_pictures_every_notebook_opens_on(warm_cache):
     assert ("01 pictures, 02 pictures, 03 pictures, 04 pictures, 05 pictures, 06 pictures, "
             "07 pictures, 08 pictures") in out
     names = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.*")
-                   if ".first." not in p.name and p.suffix != ".txt")  # the pictures (not the
-    # kept first draws, nor the texts of the runs' pictures)
+                   if ".first." not in p.name and p.suffix not in (".txt", ".json"))  # the
+    # pictures (not the kept first draws, the texts of the runs' pictures, nor numbers)
+    numbers = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.json"))
+    assert numbers == ["nb02.scrub"], numbers  # its limits (panels.nb02_scrub)
     texts = sorted(p.name.split("-")[0] for p in (folder / "posters").glob("*/*.txt"))
     assert texts == ["nb02.change", "nb02.fig1", "nb02.freeze", "nb02.ics", "nb02.ics",
                      "nb02.params", "nb02.scrub", "nb03.noise", "nb06.regularization",

@@ -7,7 +7,6 @@ from bn_core.data import DIGITS, load_digits_split, make_spirals, minibatches
 from bn_core.experiments.what_stays_put import compare_bn, distribution_change
 from bn_core.layers import BatchNorm1d
 from bn_core.nn import Sigmoid, mlp
-from bn_core.panels.nb02_scrub import ScrubFigure
 from bn_core.panels.nb02_what_stays_put import WhatStaysPut
 from bn_core.train import (
     LayerStats,
@@ -168,35 +167,3 @@ def test_accuracy_measures_in_eval_mode_and_gives_the_model_back_in_its_mode(mod
     getattr(model, mode)()
     assert accuracy(model, x, y) == expected
     assert bn.training == (mode == "train")
-
-
-def _check_scrub_snapshot(scrub, snap, k):
-    """Snapshot k's histograms and dots against the textbook formulas, on scrub's bins."""
-    x = snap["x"][k].astype(np.float64)  # (P, D)
-    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5)
-    for i, v in enumerate((x, x_hat, snap["out"][k].astype(np.float64))):
-        np.testing.assert_array_equal(scrub.hists[k][i], np.histogram(v, scrub.edges)[0])
-        mean, std = scrub.stats[k][i]
-        np.testing.assert_allclose(mean, v.mean(axis=0), rtol=1e-9, atol=1e-9)
-        np.testing.assert_allclose(std, v.std(axis=0), rtol=1e-9, atol=1e-9)
-
-
-def test_scrub_figure_counts_and_stats_equal_the_simple_per_snapshot_ones():
-    runs = WhatStaysPut(lr=0.5, steps=60, snapshot_every=20).wait(60)
-    snap = runs["bn"]["snap"]
-    scrub = ScrubFigure()
-    scrub.update(runs)  # a finished run: every snapshot at once, vectorized
-    for k in range(len(snap["step"])):
-        _check_scrub_snapshot(scrub, snap, k)
-    # the limits come from every 8th value: they still hold 99% of all values
-    values = np.concatenate([snap["x"].ravel(), snap["out"].ravel()])
-    inside = (values >= scrub.edges[0]) & (values <= scrub.edges[-1])
-    assert 0.98 < inside.mean() < 1.0
-    # while a run trains: a snapshot is computed when shown, on limits that only grow
-    rows = {name: list(value) for name, value in snap.items()}
-    lazy = ScrubFigure()
-    lazy.extend(rows, fresh=True)
-    for k in (3, 0, 2):
-        assert lazy.show(snap["step"][k]) == k
-        _check_scrub_snapshot(lazy, snap, k)
-        assert lazy.live.axes[0].get_xlim() == (lazy.edges[0], lazy.edges[-1])

@@ -11,13 +11,11 @@ ScrubFigure) and the controls:
               (scrubber: the slider and "showing step k (n snapshots so far)")
     status    the lr of the figures and, once done, the final accuracies; "runs completed: n"
 The notebook's numbers come from `dash.wait()`: the finished run's compare_bn() histories, equal to
-a blocking compare_bn() at the same arguments. At open, when the on-disk cache already holds the
-default run (`python -m bn_core.panels.warm`, or an earlier learner), the panel shows it at
-once instead of training in every learner's kernel; play, reset or a new lr train live.
-The figures open on their stored first images (ui.poster), built when first needed (`dash.fig1`).
-A tap on lr shows that lr's stored pictures from the callback (panels.warm draws every lr's), not
-drawn (~0.2 s a figure), then the numbers of the stored run; a built figure draws that run when
-next needed (the scrub figure while the learner reads: ui.prebuild).
+a blocking compare_bn() at the same arguments. At open the panel shows the default run from the
+on-disk cache (`python -m bn_core.panels.warm`, or an earlier learner) if it is there, on the
+figures' stored first images (ui.poster; built when first needed: `dash.fig1`). A tap on lr shows
+that lr's stored pictures (panels.warm draws every lr's), then reads its run; a built figure draws
+it when next needed (the scrub figure while the learner reads: ui.prebuild).
 """
 
 import ipywidgets as widgets
@@ -65,6 +63,7 @@ class WhatStaysPut:
         self._figures = {}  # name -> figure, built when first needed
         self._pictured = set()  # built figures whose image shows the stored picture of self.runs
         self.runs = None  # compare_bn()'s histories of the last run that finished
+        self._runs_key = None  # the scrub figure's stored picture of them, if they are stored
         lo, hi, step = LR_SLIDER
         self.lr = sliders.FloatLogSlider(value=lr, base=10, min=lo, max=hi, step=step,
                                          description="lr", continuous_update=False)
@@ -97,7 +96,7 @@ class WhatStaysPut:
             if name in self._pictured:  # its image shows self.runs' stored picture: drawn now
                 self._pictured.discard(name)
                 if draw_runs:
-                    self._figures[name].update(self.runs)
+                    self._update(name, self.runs)
         if name not in self._figures:
             from bn_core.panels.nb02_figures import ChangeFigure, Fig1Figure, ParamsFigure
             from bn_core.panels.nb02_scrub import ScrubFigure
@@ -108,10 +107,15 @@ class WhatStaysPut:
                           "params": lambda: ParamsFigure(widget=image),
                           "change": lambda: ChangeFigure(widget=image),
                           "scrub": lambda: ScrubFigure(widget=image)}[name]()
-                if self.runs is not None and draw_runs:
-                    figure.update(self.runs)
                 self._figures[name] = figure
+                if self.runs is not None and draw_runs:
+                    self._update(name, self.runs)
         return self._figures[name]
+
+    def _update(self, name, runs, streamed=False):
+        """Figure `name` draws finished runs (the scrub figure: stored ones on kept limits)."""
+        figure = self._figures[name]
+        figure.update(runs, self._runs_key) if name == "scrub" else figure.update(runs, streamed)
 
     fig1 = property(lambda self: self.figure("fig1"))
     params = property(lambda self: self.figure("params"))
@@ -154,11 +158,9 @@ class WhatStaysPut:
     def _stored_run(self, params):
         """LiveRun's lookup: the run trained before at params["lr"] (with this notebook's defaults),
         as a final state {"step": T, "steps": T, "stored": histories}; None if not in the cache."""
-        if not self._stored:
-            return None
-        runs = lookup(compare_bn, **{**self._stored, "lr": params["lr"]})
-        steps = self._stored["steps"]
-        return None if runs is None else {"step": steps, "steps": steps, "stored": runs}
+        runs = self._stored and lookup(compare_bn, **{**self._stored, "lr": params["lr"]})
+        steps = self._stored and self._stored["steps"]
+        return {"step": steps, "steps": steps, "stored": runs} if runs else None
 
     def _draw(self, state):
         """One frame: every figure gets the curves so far, one at a time (LiveRun holds DRAW_LOCK
@@ -192,9 +194,8 @@ class WhatStaysPut:
         self.completed.value = f"runs completed: {self.run.completed}"
 
     def show_runs(self, runs, lr, note="", streamed=False):
-        """Every figure and the status for finished histories {"plain": ..., "bn": ...}.
-        streamed: the figures have just streamed this run (the scrub figure has every snapshot);
-        stored (note): a figure not built, or one that has it, shows its stored picture."""
+        """Every figure and the status for finished histories {"plain": ..., "bn": ...}. streamed:
+        the figures have just streamed them; stored (note): figures show their stored pictures."""
         for _part in self._show_runs(runs, lr, note, streamed):
             pass
 
@@ -223,6 +224,7 @@ class WhatStaysPut:
     def _show_runs(self, runs, lr, note="", streamed=False):
         """show_runs() one figure at a time: a generator that yields after each (~0.25 s each)."""
         self.runs = runs
+        self._runs_key = self._key("scrub", lr) if note == STORED_NOTE else None
         described = {**texts.figure_texts(runs, self.experiment["unit"]),
                      "scrub": texts.scrub_text(*texts.last_snapshot_stats(runs))}
         stored = note == STORED_NOTE
@@ -235,10 +237,8 @@ class WhatStaysPut:
                                    described[name])  # it draws self.runs
                 elif not (stored and self._show_pictures(lr, [name])):
                     self._pictured.discard(name)
-                    if name != "scrub":
-                        figure.update(runs, streamed)
-                    elif not streamed:
-                        figure.update(runs)
+                    if name != "scrub" or not streamed:
+                        self._update(name, runs, streamed)
                     if stored:  # the next learner's tap shows it
                         poster.store(key, image, described[name])
             yield

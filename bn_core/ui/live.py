@@ -65,6 +65,7 @@ class LiveFigure:
                              f"{self.widget.format} Image; expected {size[0]} x {size[1]} {fmt}")
         self.artists = []
         self._background, self._laid_out, self._rendered = None, False, False
+        self._background_key = None  # invalidate(key=...)
 
     def animate(self, *artists):
         """Mark artists (lines, stairs, texts, collections) as the ones refresh() redraws."""
@@ -73,10 +74,12 @@ class LiveFigure:
             self.artists.append(artist)
         return artists[0] if len(artists) == 1 else artists
 
-    def invalidate(self, layout=False):
+    def invalidate(self, layout=False, key=None):
         """Something static changed (limits, labels): redraw the background on the next refresh.
-        layout: also solve the layout again (the axes may move by a few pixels)."""
-        self._background = None
+        layout: also solve the layout again (the axes may move by a few pixels).
+        key: the next render draws stored picture `key` (ui.poster): paste the background kept
+        beside it (with its layout) if there is one, else draw it and keep it there."""
+        self._background, self._background_key = None, key
         self._laid_out = self._laid_out and not layout
 
     def refresh(self):
@@ -88,7 +91,7 @@ class LiveFigure:
         if self._background is None:
             # a fresh figure drawing a stored first picture: its kept layout and background
             key, shown = (None if self._rendered else first_draw.expected(self.widget)) or (
-                None, None)
+                self._background_key, None)
             self.canvas.get_renderer()
             kept = None if key is None else poster.stored_first_draw(key)
             restored = kept is not None and first_draw.restore(self, kept)

@@ -23,6 +23,7 @@ file of bn_core and matplotlib's version: a change of either draws afresh.
 import functools
 import hashlib
 import io
+import json
 import os
 import sys
 import threading
@@ -36,7 +37,8 @@ from bn_core.ui import first_draw, prebuild
 from bn_core.ui.a11y import describe
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# A complete image starts and ends so (a truncated file lacks the end: drawn again, never shown)
+# A complete image starts and ends so (a file cut short by a full disk or a crash lacks the end:
+# drawn again, never shown)
 BOUNDS = {"png": (b"\x89PNG\r\n\x1a\n", b"\x00\x00\x00\x00IEND\xaeB`\x82"),
           "jpeg": (b"\xff\xd8\xff", b"\xff\xd9")}
 
@@ -78,9 +80,8 @@ def poster_key(name, *parts):
 
 @functools.lru_cache(maxsize=4)
 def _version_folder(root):
-    """root/posters/<this version> (created, marked in use; versions unused for days removed),
-    or None if it is not there and cannot be created (read-only, full) or if others may write to
-    it (said once: _cache_dir.trusted)."""
+    """root/posters/<this version> (created, marked in use; old versions removed), or None if it
+    cannot be created (read-only, full) or others may write to it (said: _cache_dir.trusted)."""
     folder = Path(root) / "posters" / drawing_version()
     if not trusted(folder, Path(root)) or not make_dirs(folder):
         return None
@@ -89,8 +90,7 @@ def _version_folder(root):
 
 
 def complete(data, fmt):
-    """True if `data` (bytes) is a whole image of format `fmt` ("png" or "jpeg"): its header and its
-    end marker are there (a file cut short by a full disk or a crash is not shown)."""
+    """True if `data` (bytes) is a whole `fmt` image: its header and end marker are there."""
     head, tail = BOUNDS[fmt]
     return len(data) > len(head) + len(tail) and data.startswith(head) and data.endswith(tail)
 
@@ -157,12 +157,26 @@ def store(key, image, text=None):
             write(folder / f"{key}.txt", text.encode())
 
 
-def _stored_text(key):
-    """The text alternative stored beside picture `key`, or None."""
+def _stored_text(key, ext="txt"):  # the text alternative stored beside picture `key`, or None
     folder = _folder()
     try:
-        return None if folder is None else (folder / f"{key}.txt").read_text()
+        return None if folder is None else (folder / f"{key}.{ext}").read_text()
     except (OSError, UnicodeDecodeError):
+        return None
+
+
+def keep_numbers(key, name, numbers):
+    """Keep `numbers` (JSON: a dict of floats, lists...) beside picture `key`, as its `name`."""
+    folder = _folder()
+    if folder is not None:
+        write(folder / f"{key}.{name}.json", json.dumps(numbers).encode())
+
+
+def stored_numbers(key, name):
+    """The numbers kept beside picture `key` as its `name` (keep_numbers), or None."""
+    try:
+        return json.loads(_stored_text(f"{key}.{name}", "json") or "null")
+    except ValueError:  # cut short, or not ours
         return None
 
 
