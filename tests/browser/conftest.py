@@ -42,26 +42,37 @@ class App:
 
     def __init__(self, kind, server, browser):
         self.kind, self.server, self.browser = kind, server, browser
-        self.pages = {}
+        self.pages, self.console = {}, {}  # name -> page, its console's errors and warnings
 
     def run(self, name):
         """A page showing notebooks/<name> with every cell run (Lab: Run All; Voila: render)."""
         if name not in self.pages:
             page = self.browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(30_000)
-            self.pages[name] = page
+            self.pages[name], log = page, self.console.setdefault(name, [])
+            page.on("console", lambda m: log.append(f"{m.type}: {m.text}")
+                    if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: log.append(f"pageerror: {e}"))
             try:
                 if self.kind == "lab":
                     pages.open_in_lab(page, self.server, name)
                     pages.run_all_in_lab(page)
-                else:
+                else:  # widgets that did not load (checked once settled) fail every test
                     pages.open_in_voila(page, self.server, name, timeout=VOILA_RENDER)
+                    broken = [p for p in pages.problems(page) if p.startswith("widget shows")]
+                    assert not broken, f"widgets did not load: {broken}"
             except Exception as error:
                 shot = self.screenshot(name, "failure")
                 stuck = self.stuck_kernel(name) if isinstance(error, PlaywrightTimeout) else ""
                 raise AssertionError(f"{self.kind} could not run {name} ({error}); screenshot "
-                                     f"{shot}{stuck}; server log:\n{self.server.tail()}") from error
+                                     f"{shot}{stuck}; {self.console_tail(name)}; server log:\n"
+                                     f"{self.server.tail()}") from error
         return self.pages[name]
+
+    def console_tail(self, name, lines=30):
+        """The last errors and warnings of the browser console on notebook `name`'s page."""
+        log = self.console.get(name, [])
+        return f"browser console ({len(log)} errors and warnings):\n" + "\n".join(log[-lines:])
 
     def stuck_kernel(self, name):
         """Where the kernel of a Voila page that never finished rendering was (the stack of each
@@ -81,12 +92,13 @@ class App:
         violation after Run All and after the sliders moved (axe.assert_clean)."""
         page = self.run(path.name)
         try:
-            assert pages.problems(page) == []
+            assert pages.problems(page) == [], self.console_tail(path.name)
             axe.assert_clean(page, path.stem, "after Run All")  # issue 21: WCAG 2.1 AA
             if pages.has_controls(path):
                 assert page.locator(pages.SLIDER).count() >= 1, "it has sliders: none drawn"
             pages.wiggle_sliders(page)
-            assert pages.problems(page) == [], "after moving each slider a step and back"
+            assert pages.problems(page) == [], ("after moving each slider a step and back; "
+                                                + self.console_tail(path.name))
             if page.locator(pages.SLIDER).count():
                 axe.assert_clean(page, path.stem, "after every slider moved")
         finally:
