@@ -115,3 +115,18 @@ def test_broken_kept_limits_are_computed_again(runs, cache, kept):
     np.testing.assert_array_equal(again.live.pixels(), full.live.pixels())
     assert poster.stored_numbers(key, "limits") == nb02_scrub.finished_limits(
         runs[1.0]["bn"]["snap"], again.bins)  # and kept again
+
+
+def test_the_std_axis_label_stays_on_the_figure_at_every_lr():
+    """The layout is solved at a figure's first draw and kept: drawn first with stds up to 1.34
+    (ticks 0.0-1.2), then up to 1.57 (matplotlib's own ticks would be 0.00-1.50, wider labels),
+    the ylabel was pushed past the figure's left edge (02's stored pictures at lr 0.08-0.63)."""
+    scrub = ScrubFigure()
+    renderer = scrub.live.canvas.get_renderer()
+    for top in (1.342, 1.57, 3.03, 0.4):
+        scrub._set_limits(-2.0, 2.0, 100.0, (-1.7, 2.1), (0.0, top))
+        scrub.live.refresh()
+        ax = scrub.live.axes[3]
+        assert ax.yaxis.label.get_window_extent(renderer).x0 >= 0, top
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert len(labels) >= 3 and {len(t) for t in labels} == {3}, labels  # "0.0" ... "1.5"

@@ -13,6 +13,7 @@ Shapes: S snapshots, P probe examples, D features.
 """
 
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from bn_core.functional import normalize
 from bn_core.ui import poster
@@ -75,6 +76,10 @@ class ScrubFigure:
                 ax[i].stairs(np.zeros(bins), np.linspace(0, 1, bins + 1), fill=True, alpha=0.6)))
             self.dots.append(self.live.animate(ax[3 + i].scatter([], [], s=10, alpha=0.7)))
             ax[3 + i].set(xlabel="per-feature mean", ylabel="per-feature std" if i == 0 else None)
+            # std ticks in steps of 0.1, 0.2 or 0.5, as "1.5": labels as wide at every lr, so
+            # the layout solved at one lr's first draw never pushes another's ylabel off the edge
+            ax[3 + i].yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+            ax[3 + i].yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
         ax[0].set_ylabel("all P x D values")
         self.text = self.live.animate(ax[0].text(0.02, 0.95, "", transform=ax[0].transAxes,
                                                  va="top", fontsize=10))
