@@ -8,7 +8,7 @@ reachable (the step slider), on limits that only grow. update(runs, key) shows a
 the tight limits of all its snapshots (finished_limits: ~0.1 s for notebook 02's 101, the
 histograms of every snapshot); given the key of the run's stored picture (ui.poster), it reads
 those limits kept beside the picture and pastes the background kept with them (ui.first_draw)
-instead: a tap on the step slider after lr taps draws in ~20 ms instead of ~0.15 s.
+instead: after lr taps, the step slider's tap updates in ~12 ms instead of ~0.15 s.
 Shapes: S snapshots, P probe examples, D features.
 """
 

@@ -112,10 +112,10 @@ class WhatStaysPut:
                     self._update(name, self.runs)
         return self._figures[name]
 
-    def _update(self, name, runs, streamed=False):
-        """Figure `name` draws finished runs (the scrub figure: stored ones on kept limits)."""
-        figure = self._figures[name]
-        figure.update(runs, self._runs_key) if name == "scrub" else figure.update(runs, streamed)
+    def _update(self, name, runs, streamed=False):  # the scrub figure: stored runs, kept limits
+        if name == "scrub":
+            return self._figures[name].update(runs, self._runs_key)
+        self._figures[name].update(runs, streamed)
 
     fig1 = property(lambda self: self.figure("fig1"))
     params = property(lambda self: self.figure("params"))
