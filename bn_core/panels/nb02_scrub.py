@@ -53,11 +53,8 @@ def finished_limits(snap, bins):
 def _stored_limits(key):
     """finished_limits kept beside picture `key` (poster.keep_numbers), or None."""
     kept = None if key is None else poster.stored_numbers(key, "limits")
-    names = ("lo", "hi", "top", "means", "stds")
-    try:
-        return {name: kept[name] for name in names} if set(kept) == set(names) else None
-    except TypeError:  # none kept, or not a dict
-        return None
+    names = {"lo", "hi", "top", "means", "stds"}
+    return kept if isinstance(kept, dict) and set(kept) == names else None
 
 
 class ScrubFigure:
